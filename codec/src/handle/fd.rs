@@ -1,0 +1,1 @@
+//! Unix file descriptors as handles (filled in by the fd backend work).

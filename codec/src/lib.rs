@@ -1,0 +1,2 @@
+//! codec (in progress)
+pub mod handle;

@@ -1,0 +1,1 @@
+//! GIDL conformance runner (in progress).

@@ -1,0 +1,1 @@
+//! FIDL front end (in progress).

@@ -1,0 +1,1 @@
+//! handoff facade (filled in below).
