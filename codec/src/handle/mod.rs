@@ -269,3 +269,22 @@ pub struct HandleDisposition {
     /// The declared rights.
     pub rights: Rights,
 }
+
+/// The handle type of messages that carry no handles: it has no values, so a
+/// `MessageBuf<NoHandle>` can only hold value types.
+#[derive(Debug)]
+pub enum NoHandle {}
+
+impl Handle for NoHandle {
+    fn object_type(&self) -> ObjectType {
+        match *self {}
+    }
+
+    fn rights(&self) -> Rights {
+        match *self {}
+    }
+
+    fn reduce_rights(self, _rights: Rights) -> Result<Self, RightsError> {
+        match self {}
+    }
+}

@@ -1,0 +1,214 @@
+//! What a type looks like on the wire, and how its validated bytes are viewed.
+
+use core::fmt::Debug;
+
+/// The `max_handles` value that means "no static bound" (as in FIDL's JSON IR).
+pub const UNBOUNDED: u32 = u32::MAX;
+
+/// Multiplies handle bounds, saturating at [`UNBOUNDED`]; for bounded containers.
+#[inline]
+pub const fn handles_mul(count: u32, each: u32) -> u32 {
+    if each == 0 {
+        0
+    } else {
+        match count.checked_mul(each) {
+            Some(n) if n < UNBOUNDED => n,
+            _ => UNBOUNDED,
+        }
+    }
+}
+
+/// Adds handle bounds, saturating at [`UNBOUNDED`]; for structs and tables.
+#[inline]
+pub const fn handles_add(a: u32, b: u32) -> u32 {
+    match a.checked_add(b) {
+        Some(n) if n < UNBOUNDED => n,
+        _ => UNBOUNDED,
+    }
+}
+
+/// The larger of two handle bounds; for unions.
+#[inline]
+pub const fn handles_max(a: u32, b: u32) -> u32 {
+    if a > b { a } else { b }
+}
+
+/// The FIDL layout of a type: its inline size and alignment, the static facts the codec
+/// and the RFC-0057 rules need, and the borrowed view of its validated bytes.
+///
+/// Implemented by natural Rust types (`u32`, `String`, `Vec<T>`, derived structs...)
+/// and, with the same layout, by references to them.
+pub trait Layout {
+    /// Bytes of the inline part.
+    const INLINE_SIZE: usize;
+    /// Alignment of the inline part (1, 2, 4 or 8).
+    const ALIGN: usize;
+    /// The most handles a value can carry ([`UNBOUNDED`] for no bound). Always 0 for
+    /// value types. Resource types with flexible envelopes (tables, flexible unions)
+    /// are unbounded, since unknown members may carry handles.
+    const MAX_HANDLES: u32;
+    /// Whether the type is a resource type (may carry handles).
+    const IS_RESOURCE: bool;
+    /// Whether the type contains a table or flexible union anywhere (so a message of it
+    /// can hold unknown members).
+    const HAS_FLEXIBLE_ENVELOPE: bool = false;
+    /// Whether validating the inline bytes is a no-op: every bit pattern is valid, there
+    /// is no padding, no out-of-line part and no handle. A vector of such a type is
+    /// validated in constant time.
+    const TRIVIAL: bool = false;
+
+    /// Per-use constraints (bounds, handle type and rights) that the schema attaches
+    /// where the type is used, rather than to the type itself.
+    type Constraint: Copy + Debug;
+    /// The unconstrained value.
+    const DEFAULT_CONSTRAINT: Self::Constraint;
+
+    /// The borrowed view of a validated value.
+    type View<'de>: Copy;
+
+    /// Views the value at `at` in a decoded message.
+    ///
+    /// # Safety
+    ///
+    /// `msg` must be a message buffer that [`Decoder`](crate::Decoder) validated (and
+    /// patched) successfully, in which a value of this type was validated at offset `at`.
+    unsafe fn view(msg: &[u8], at: usize) -> Self::View<'_>;
+
+    /// The wire bytes of `items`, when this type's in-memory representation on this
+    /// target is exactly its wire form (plain little-endian numbers), so that a slice of
+    /// it encodes with one copy.
+    #[inline]
+    fn slice_as_wire(items: &[Self]) -> Option<&[u8]>
+    where
+        Self: Sized,
+    {
+        let _ = items;
+        None
+    }
+}
+
+impl<T: Layout + ?Sized> Layout for &T {
+    const INLINE_SIZE: usize = T::INLINE_SIZE;
+    const ALIGN: usize = T::ALIGN;
+    const MAX_HANDLES: u32 = T::MAX_HANDLES;
+    const IS_RESOURCE: bool = T::IS_RESOURCE;
+    const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
+    const TRIVIAL: bool = T::TRIVIAL;
+    type Constraint = T::Constraint;
+    const DEFAULT_CONSTRAINT: Self::Constraint = T::DEFAULT_CONSTRAINT;
+    type View<'de> = T::View<'de>;
+
+    #[inline]
+    unsafe fn view(msg: &[u8], at: usize) -> Self::View<'_> {
+        // SAFETY: the caller's guarantee for `&T` is the guarantee for `T`: both have
+        // the same layout and were validated by the same code.
+        unsafe { T::view(msg, at) }
+    }
+}
+
+/// Types with an absent form, so that `Option<T>` has a wire form.
+///
+/// Two kinds exist: *boxed* types (structs), whose optional form is an 8-byte presence
+/// marker with the value out of line, and types whose absent form is their own inline
+/// bytes all zero (strings, vectors, handles, unions).
+pub trait Nullable: Layout {
+    /// Whether the optional form is a presence marker plus an out-of-line value.
+    const BOXED: bool;
+
+    /// For a type that is not boxed: whether the validated inline bytes at `at` are the
+    /// absent form.
+    #[inline]
+    fn is_absent(msg: &[u8], at: usize) -> bool {
+        let _ = (msg, at);
+        false
+    }
+}
+
+impl<T: Nullable + ?Sized> Nullable for &T {
+    const BOXED: bool = T::BOXED;
+
+    #[inline]
+    fn is_absent(msg: &[u8], at: usize) -> bool {
+        T::is_absent(msg, at)
+    }
+}
+
+/// Constraints that carry a length bound (`string:N`, `vector<T>:N`).
+pub trait MaxLen: Copy {
+    /// Sets the bound.
+    fn max_len(self, max_len: u32) -> Self;
+}
+
+/// Constraints of containers (vectors, arrays) that carry their element's constraint.
+pub trait ElemConstraint: Copy {
+    /// The element's constraint type.
+    type Elem;
+    /// Changes the element's constraint.
+    fn elem(self, f: impl FnOnce(Self::Elem) -> Self::Elem) -> Self;
+}
+
+/// Constraints of handle slots (object type and rights).
+pub trait HandleConstraintExt: Copy {
+    /// Sets the object type and rights a handle slot takes.
+    fn handle(self, object_type: u32, rights: u32) -> Self;
+}
+
+/// The constraint of a string: a length bound in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StringConstraint {
+    /// The most bytes (`u32::MAX` for no bound).
+    pub max_len: u32,
+}
+
+impl StringConstraint {
+    /// No bound.
+    pub const UNBOUNDED: Self = Self { max_len: u32::MAX };
+}
+
+impl MaxLen for StringConstraint {
+    fn max_len(self, max_len: u32) -> Self {
+        Self { max_len }
+    }
+}
+
+/// The constraint of a vector: a count bound and the element's constraint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VecConstraint<C> {
+    /// The most elements (`u32::MAX` for no bound).
+    pub max_len: u32,
+    /// The elements' constraint.
+    pub elem: C,
+}
+
+impl<C: Copy> MaxLen for VecConstraint<C> {
+    fn max_len(self, max_len: u32) -> Self {
+        Self { max_len, ..self }
+    }
+}
+
+impl<C: Copy> ElemConstraint for VecConstraint<C> {
+    type Elem = C;
+    fn elem(self, f: impl FnOnce(C) -> C) -> Self {
+        Self { elem: f(self.elem), ..self }
+    }
+}
+
+/// The constraint of an array: the element's constraint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ArrayConstraint<C> {
+    /// The elements' constraint.
+    pub elem: C,
+}
+
+impl<C: Copy> ElemConstraint for ArrayConstraint<C> {
+    type Elem = C;
+    fn elem(self, f: impl FnOnce(C) -> C) -> Self {
+        Self { elem: f(self.elem) }
+    }
+}
+
+impl HandleConstraintExt for crate::handle::HandleConstraint {
+    fn handle(self, object_type: u32, rights: u32) -> Self {
+        Self::new(crate::handle::ObjectType(object_type), crate::handle::Rights(rights))
+    }
+}
