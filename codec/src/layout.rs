@@ -212,3 +212,82 @@ impl HandleConstraintExt for crate::handle::HandleConstraint {
         Self::new(crate::handle::ObjectType(object_type), crate::handle::Rights(rights))
     }
 }
+
+/// Field offsets and padding of a struct, computed at compile time by
+/// [`struct_layout`] (derived code uses it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StructLayout<const N: usize> {
+    /// The inline size: fields aligned, rounded up to the alignment; 1 for no fields.
+    pub size: usize,
+    /// The largest field alignment (1 for no fields).
+    pub align: usize,
+    /// Each field's offset.
+    pub offsets: [usize; N],
+    /// The padding after each field (up to the next field or the end): offset and length.
+    pub padding: [(usize, usize); N],
+    /// Whether there is no padding at all.
+    pub packed: bool,
+}
+
+/// Lays out a struct whose fields have the given (inline size, alignment), in order.
+pub const fn struct_layout<const N: usize>(fields: [(usize, usize); N]) -> StructLayout<N> {
+    let mut offsets = [0usize; N];
+    let mut align = 1;
+    let mut end = 0;
+    let mut i = 0;
+    while i < N {
+        let (size, a) = fields[i];
+        if a > align {
+            align = a;
+        }
+        let at = handoff_wire::align_up(end, a);
+        offsets[i] = at;
+        end = at + size;
+        i += 1;
+    }
+    let size = if N == 0 { 1 } else { handoff_wire::align_up(end, align) };
+    let mut padding = [(0usize, 0usize); N];
+    let mut packed = true;
+    let mut i = 0;
+    while i < N {
+        let field_end = offsets[i] + fields[i].0;
+        let next = if i + 1 < N { offsets[i + 1] } else { size };
+        padding[i] = (field_end, next - field_end);
+        if next != field_end {
+            packed = false;
+        }
+        i += 1;
+    }
+    StructLayout { size, align, offsets, padding, packed }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn struct_layout_aligns_fields_and_finds_padding() {
+        // struct { a uint8; b uint32; c uint16; }: a@0, pad 3, b@4, c@8, pad 2 -> 12.
+        let l = struct_layout([(1, 1), (4, 4), (2, 2)]);
+        assert_eq!(l.offsets, [0, 4, 8]);
+        assert_eq!(l.size, 12);
+        assert_eq!(l.align, 4);
+        assert_eq!(l.padding, [(1, 3), (8, 0), (10, 2)]);
+        assert!(!l.packed);
+        let e = struct_layout([]);
+        assert_eq!((e.size, e.align), (1, 1));
+        let p = struct_layout([(8, 8), (16, 8)]);
+        assert!(p.packed);
+        assert_eq!(p.size, 24);
+    }
+
+    #[test]
+    fn handle_bounds_saturate() {
+        assert_eq!(handles_mul(3, 2), 6);
+        assert_eq!(handles_mul(u32::MAX, 0), 0);
+        assert_eq!(handles_mul(1 << 20, 1 << 20), UNBOUNDED);
+        assert_eq!(handles_add(UNBOUNDED, 1), UNBOUNDED);
+        assert_eq!(handles_add(2, 3), 5);
+        assert_eq!(handles_max(2, 3), 3);
+    }
+}
