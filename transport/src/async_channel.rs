@@ -1,0 +1,157 @@
+//! The async channel, on tokio's reactor.
+
+use std::io::IoSlice;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+
+use bytes::BytesMut;
+use rustix::net::{AddressFamily, SocketFlags, SocketType};
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+
+use crate::channel::{Channel, check_seqpacket};
+use crate::limits::Limits;
+use crate::packet::{self, Mode, is_would_block};
+use crate::{Error, Result};
+
+/// A [`Channel`] whose calls wait on tokio's reactor instead of in the kernel: the
+/// socket is non-blocking, and each call waits for readiness, tries, and on `EAGAIN`
+/// clears the readiness and waits again. Same messages, same rules, same errors.
+///
+/// Must be created inside a tokio runtime with I/O enabled (elsewhere the constructors
+/// return an [`Error::Io`]).
+#[derive(Debug)]
+pub struct AsyncChannel {
+    fd: AsyncFd<OwnedFd>,
+    limits: Limits,
+}
+
+impl AsyncChannel {
+    /// Two connected channels (`socketpair` with `SOCK_CLOEXEC | SOCK_NONBLOCK`).
+    pub fn pair() -> Result<(Self, Self)> {
+        let (a, b) = rustix::net::socketpair(
+            AddressFamily::UNIX,
+            SocketType::SEQPACKET,
+            SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+            None,
+        )?;
+        Ok((
+            Self::register(a, Limits::DEFAULT)?,
+            Self::register(b, Limits::DEFAULT)?,
+        ))
+    }
+
+    /// The async form of `channel` (its limits kept).
+    pub fn new(channel: Channel) -> Result<Self> {
+        let limits = channel.limits();
+        let fd = channel.into_fd();
+        rustix::io::ioctl_fionbio(&fd, true)?;
+        Self::register(fd, limits)
+    }
+
+    /// An async channel over a connected Unix-domain `SOCK_SEQPACKET` socket; see
+    /// [`Channel::from_fd`].
+    pub fn from_fd(fd: OwnedFd) -> Result<Self> {
+        check_seqpacket(fd.as_fd())?;
+        rustix::io::ioctl_fionbio(&fd, true)?;
+        Self::register(fd, Limits::DEFAULT)
+    }
+
+    fn register(fd: OwnedFd, limits: Limits) -> Result<Self> {
+        // Registering outside a runtime panics in tokio: make it an error instead.
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::Io(std::io::Error::other(
+                "an AsyncChannel must be created inside a tokio runtime",
+            )));
+        }
+        let interest = Interest::READABLE | Interest::WRITABLE;
+        // SAFETY: tokio requires that the fd be valid and open, and stay open and refer
+        // to the same file description for as long as the `AsyncFd` owns it, with
+        // `as_raw_fd` always giving the same number. An `OwnedFd` owns a valid open fd
+        // and always reports that one number; once moved into the `AsyncFd` it is
+        // reachable only through `get_ref` (shared: nothing can close or replace it)
+        // and `into_inner` (which ends the registration).
+        let fd = unsafe { AsyncFd::register_with_interest(fd, interest) }
+            .map_err(|e| Error::Io(e.into_parts().1))?;
+        Ok(Self { fd, limits })
+    }
+
+    /// The blocking form of this channel (its limits kept).
+    pub fn into_channel(self) -> Result<Channel> {
+        let limits = self.limits;
+        let fd = self.fd.into_inner();
+        rustix::io::ioctl_fionbio(&fd, false)?;
+        Ok(Channel::from_fd(fd)?.with_limits(limits))
+    }
+
+    /// The limits in force for this end.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Sets the limits for this end.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// This channel with `limits`.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Sends `bytes` and `fds` as one message; see [`Channel::send`]. The fds are
+    /// closed when the future completes (or is dropped).
+    pub async fn send(&self, bytes: &[u8], fds: Vec<OwnedFd>) -> Result<()> {
+        self.send_vectored(&[IoSlice::new(bytes)], fds).await
+    }
+
+    /// Sends the concatenation of `parts` and `fds` as one message; see
+    /// [`Channel::send_vectored`].
+    pub async fn send_vectored(&self, parts: &[IoSlice<'_>], fds: Vec<OwnedFd>) -> Result<()> {
+        packet::check_send(parts, fds.len(), &self.limits)?;
+        self.send_borrowed(parts, &packet::borrow_all(&fds)).await
+    }
+
+    /// Sends `parts` and copies of `fds` as one message; see
+    /// [`Channel::send_borrowed`].
+    pub async fn send_borrowed(&self, parts: &[IoSlice<'_>], fds: &[BorrowedFd<'_>]) -> Result<()> {
+        packet::check_send(parts, fds.len(), &self.limits)?;
+        loop {
+            let mut guard = self.fd.writable().await?;
+            match packet::send(
+                self.fd.get_ref().as_fd(),
+                parts,
+                fds,
+                &self.limits,
+                Mode::NoWait,
+            ) {
+                Err(e) if is_would_block(&e) => guard.clear_ready(),
+                other => return other,
+            }
+        }
+    }
+
+    /// Waits for the next message and receives it; see [`Channel::recv`]. If the
+    /// future is dropped before it completes, no message was taken.
+    pub async fn recv(&self, buf: &mut BytesMut, fds: &mut Vec<OwnedFd>) -> Result<()> {
+        loop {
+            let mut guard = self.fd.readable().await?;
+            match packet::recv(
+                self.fd.get_ref().as_fd(),
+                buf,
+                fds,
+                &self.limits,
+                Mode::NoWait,
+            ) {
+                Err(e) if is_would_block(&e) => guard.clear_ready(),
+                other => return other,
+            }
+        }
+    }
+}
+
+impl AsFd for AsyncChannel {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.get_ref().as_fd()
+    }
+}
