@@ -9,6 +9,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use bytes::BytesMut;
 use handoff_transport::{Channel, Error, Limits, Listener, SCM_MAX_FD};
+use rustix::event::{PollFd, PollFlags, Timespec};
 use rustix::io::{Errno, FdFlags};
 use rustix::net::{RecvFlags, SendAncillaryBuffer, SendAncillaryMessage, SendFlags};
 
@@ -466,6 +467,23 @@ fn across_a_child_process() {
             .stdout(std::process::Stdio::null())
             .spawn()
             .unwrap();
+        // Wait for the child to connect, but not forever: if it dies first, fail.
+        let mut waited = 0;
+        loop {
+            let mut pfd = [PollFd::new(&listener, PollFlags::IN)];
+            let timeout = Timespec {
+                tv_sec: 0,
+                tv_nsec: 100_000_000,
+            };
+            if rustix::event::poll(&mut pfd, Some(&timeout)).unwrap() == 1 {
+                break;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                panic!("the child exited before connecting: {status}");
+            }
+            waited += 1;
+            assert!(waited < 300, "the child did not connect within 30 s");
+        }
         let channel = listener.accept().unwrap();
 
         // To the child: a memfd with a question in it.
