@@ -90,7 +90,9 @@
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-use rustix::fs::{FileType, OFlags, SealFlags};
+use rustix::fs::{FileType, OFlags};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+use rustix::fs::SealFlags;
 
 use super::{Handle, ObjectType, Rights, RightsError};
 
@@ -196,6 +198,7 @@ fn write_sealed(_fd: BorrowedFd<'_>) -> bool {
 
 /// What the `/proc/self/fd/N` link of an fd says it is, for the kinds handoff names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(any(target_os = "linux", target_os = "android")), allow(dead_code))]
 enum LinkKind {
     Memfd,
     Event,
