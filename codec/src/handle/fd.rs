@@ -90,9 +90,9 @@
 
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
-use rustix::fs::{FileType, OFlags};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 use rustix::fs::SealFlags;
+use rustix::fs::{FileType, OFlags};
 
 use super::{Handle, ObjectType, Rights, RightsError};
 
@@ -120,8 +120,9 @@ fn classify(fd: BorrowedFd<'_>, st: &rustix::fs::Stat) -> ObjectType {
         FileType::CharacterDevice => ObjectType::CHAR_DEVICE,
         FileType::BlockDevice => ObjectType::BLOCK_DEVICE,
         FileType::RegularFile => {
-            // memfds live on kernel-internal file systems, which have no backing device
-            // (major number 0): a file on a disk file system is settled here.
+            // A memfd has no name (no links) and lives on a kernel-internal file system
+            // with no backing device (major number 0): any other file is settled here,
+            // without a second system call.
             if rustix::fs::major(st.st_dev) != 0 || st.st_nlink != 0 {
                 return ObjectType::FILE;
             }
