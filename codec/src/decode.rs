@@ -15,7 +15,12 @@ pub trait Decode<H: Handle>: Layout + Sized {
     /// Validates the value whose inline part is at `at` (inside an object the decoder
     /// has already bounds-checked), claims its out-of-line objects and handles in
     /// order, and patches its markers. `depth` is the depth of the object holding it.
-    fn decode(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error>;
+    fn decode(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error>;
 
     /// Builds the natural value from a view, taking its handles out of `handles`.
     fn from_view(view: Self::View<'_>, handles: &mut HandleTable<H>) -> Self;
@@ -26,7 +31,12 @@ pub trait DecodeNullable<H: Handle>: Decode<H> + crate::Nullable {
     /// Validates the optional form at `at`. The provided implementation is the boxed
     /// one (presence marker, value out of line); types whose absent form is inline
     /// override it.
-    fn decode_nullable(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode_nullable(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         match dec.read_u64(at) {
             ALLOC_ABSENT => Ok(()),
             ALLOC_PRESENT => {
@@ -59,7 +69,9 @@ impl<H> From<Vec<H>> for HandleTable<H> {
         // `Option<H>` has the size and alignment of `H` for every handle type with a
         // niche (file descriptors, Windows handles, the in-memory backend), and then this
         // collect reuses the vector's allocation.
-        Self { slots: handles.into_iter().map(Some).collect() }
+        Self {
+            slots: handles.into_iter().map(Some).collect(),
+        }
     }
 }
 
@@ -242,7 +254,11 @@ impl<H: Handle> Decoder<'_, H> {
     pub fn alloc(&mut self, size: usize) -> Result<usize, Error> {
         let start = self.next;
         let len = self.buf.len();
-        let too_few = Error::TooFewBytes { offset: start, size, len };
+        let too_few = Error::TooFewBytes {
+            offset: start,
+            size,
+            len,
+        };
         let padded = handoff_wire::align8(size).ok_or(too_few.clone())?;
         if padded > len - start {
             return Err(too_few);
@@ -253,7 +269,9 @@ impl<H: Handle> Decoder<'_, H> {
             let word = u64::from_le_bytes(self.read(start + padded - ALIGNMENT));
             let pad_bits = ((padded - size) * 8) as u32;
             if word >> (64 - pad_bits) != 0 {
-                return self.check_padding(start + size, padded - size).map(|()| start);
+                return self
+                    .check_padding(start + size, padded - size)
+                    .map(|()| start);
             }
         }
         Ok(start)
@@ -262,9 +280,16 @@ impl<H: Handle> Decoder<'_, H> {
     /// Claims `count` elements of `size` bytes each as the next out-of-line object.
     #[inline]
     pub fn alloc_array(&mut self, count: u64, size: usize) -> Result<usize, Error> {
-        match usize::try_from(count).ok().and_then(|c| c.checked_mul(size)) {
+        match usize::try_from(count)
+            .ok()
+            .and_then(|c| c.checked_mul(size))
+        {
             Some(bytes) => self.alloc(bytes),
-            None => Err(Error::TooFewBytes { offset: self.next, size: usize::MAX, len: self.buf.len() }),
+            None => Err(Error::TooFewBytes {
+                offset: self.next,
+                size: usize::MAX,
+                len: self.buf.len(),
+            }),
         }
     }
 
@@ -282,7 +307,12 @@ impl<H: Handle> Decoder<'_, H> {
     /// Validates the handle slot at `at`: claims the next handle of the table if the
     /// marker says present, checks its object type and rights against `c` and reduces
     /// excess rights. An absent marker is accepted only if `optional`.
-    pub fn decode_handle(&mut self, at: usize, c: HandleConstraint, optional: bool) -> Result<(), Error> {
+    pub fn decode_handle(
+        &mut self,
+        at: usize,
+        c: HandleConstraint,
+        optional: bool,
+    ) -> Result<(), Error> {
         match self.read_u32(at) {
             HANDLE_PRESENT => {}
             HANDLE_ABSENT if optional => return Ok(()),
@@ -291,40 +321,75 @@ impl<H: Handle> Decoder<'_, H> {
         }
         let index = self.claimed;
         let Some(slot) = self.handles.get_mut(index) else {
-            return Err(Error::TooFewHandles { offset: at, index, available: self.handles.len() });
+            return Err(Error::TooFewHandles {
+                offset: at,
+                index,
+                available: self.handles.len(),
+            });
         };
         self.claimed += 1;
         let Some(handle) = slot.take() else {
             // Unreachable: each index is claimed once, in order.
-            return Err(Error::TooFewHandles { offset: at, index, available: index });
+            return Err(Error::TooFewHandles {
+                offset: at,
+                index,
+                available: index,
+            });
         };
         let found = handle.object_type();
-        if c.object_type != ObjectType::NONE && found != ObjectType::NONE && found != c.object_type {
+        if c.object_type != ObjectType::NONE && found != ObjectType::NONE && found != c.object_type
+        {
             *slot = Some(handle);
-            return Err(Error::IncorrectHandleType { offset: at, expected: c.object_type, found });
+            return Err(Error::IncorrectHandleType {
+                offset: at,
+                expected: c.object_type,
+                found,
+            });
         }
         let rights = handle.rights();
         let handle = if c.rights == Rights::SAME_RIGHTS || rights == c.rights {
             handle
         } else if !rights.contains(c.rights) {
             *slot = Some(handle);
-            return Err(Error::MissingRequiredHandleRights { offset: at, required: c.rights, found: rights });
+            return Err(Error::MissingRequiredHandleRights {
+                offset: at,
+                required: c.rights,
+                found: rights,
+            });
         } else {
-            handle.reduce_rights(c.rights).map_err(|source| Error::RightsReductionFailed { offset: at, source })?
+            handle
+                .reduce_rights(c.rights)
+                .map_err(|source| Error::RightsReductionFailed { offset: at, source })?
         };
         *slot = Some(handle);
         self.patch_u32(at, index as u32 + 1);
         Ok(())
     }
 
+    /// The unknown-handles policy of this decode.
+    #[inline]
+    pub fn unknown_handles_policy(&self) -> UnknownHandles {
+        self.unknown_handles
+    }
+
     /// Closes the next `count` handles (those of an unknown envelope), or rejects them
     /// when they are in a value type and the policy is to reject.
-    pub(crate) fn unknown_handles(&mut self, at: usize, ordinal: u64, count: u16, is_resource: bool) -> Result<(), Error> {
+    pub(crate) fn unknown_handles(
+        &mut self,
+        at: usize,
+        ordinal: u64,
+        count: u16,
+        is_resource: bool,
+    ) -> Result<(), Error> {
         if count == 0 {
             return Ok(());
         }
         if !is_resource && self.unknown_handles == UnknownHandles::Reject {
-            return Err(Error::NonResourceUnknownHandles { offset: at, ordinal, count });
+            return Err(Error::NonResourceUnknownHandles {
+                offset: at,
+                ordinal,
+                count,
+            });
         }
         let end = self.claimed + usize::from(count);
         for slot in &mut self.handles[self.claimed..end] {
@@ -346,27 +411,50 @@ pub(crate) fn decode_message<T: Decode<H>, H: Handle>(
     let mut handles = handles;
     let count = handles.len();
     let limits = &opts.limits;
-    if count > limits.max_handles {
-        return Err(Error::HandleLimitExceeded { count, limit: limits.max_handles });
-    }
-    // Unknown members can bring handles beyond what the known members hold; those are
-    // judged by the unknown-handles policy during the walk.
-    let max = T::MAX_HANDLES;
-    if count > max as usize && !(T::HAS_FLEXIBLE_ENVELOPE && !T::IS_RESOURCE) {
-        return Err(Error::MaxHandlesExceeded { count, max });
-    }
-    if T::MAX_HANDLES == 0 && count > 0 && opts.unknown_handles == UnknownHandles::Reject {
-        // A value type: any handle can only be in an unknown member.
-        return Err(Error::NonResourceUnknownHandles { offset: 0, ordinal: 0, count: count as u16 });
-    }
     // Offsets are patched into 32-bit envelope fields, so no message exceeds 4 GiB.
     let max_bytes = limits.max_bytes.min(u32::MAX as usize);
     if buf.len() > max_bytes {
-        return Err(Error::MessageTooLarge { len: buf.len(), limit: max_bytes });
+        return Err(Error::MessageTooLarge {
+            len: buf.len(),
+            limit: max_bytes,
+        });
     }
     let primary = handoff_wire::align8(T::INLINE_SIZE).unwrap_or(usize::MAX);
+    if T::MAX_OUT_OF_LINE != crate::UNBOUNDED {
+        // The type bounds its size: anything beyond is trailing bytes, whatever they hold.
+        let max_size = primary.saturating_add(T::MAX_OUT_OF_LINE as usize);
+        if buf.len() > max_size {
+            return Err(Error::TooManyBytesInMessage {
+                offset: max_size,
+                extra: buf.len() - max_size,
+            });
+        }
+    }
+    if count > limits.max_handles {
+        return Err(Error::HandleLimitExceeded {
+            count,
+            limit: limits.max_handles,
+        });
+    }
+    // Unknown members can bring handles beyond what the known members hold; in a value
+    // type those are judged by the unknown-handles policy.
+    let max = T::MAX_HANDLES;
+    if count > max as usize && (T::IS_RESOURCE || !T::HAS_FLEXIBLE_ENVELOPE) {
+        return Err(Error::MaxHandlesExceeded { count, max });
+    }
+    if max == 0 && count > 0 && opts.unknown_handles == UnknownHandles::Reject {
+        // A value type: any handle can only be in an unknown member.
+        return Err(Error::NonResourceUnknownHandles {
+            offset: 0,
+            ordinal: 0,
+            count: count.min(u16::MAX as usize) as u16,
+        });
+    }
     if buf.len() < primary {
-        return Err(Error::TooFewBytesInPrimaryObject { size: primary, len: buf.len() });
+        return Err(Error::TooFewBytesInPrimaryObject {
+            size: primary,
+            len: buf.len(),
+        });
     }
     let mut dec = Decoder {
         buf,
@@ -379,10 +467,16 @@ pub(crate) fn decode_message<T: Decode<H>, H: Handle>(
     dec.check_padding(T::INLINE_SIZE, primary - T::INLINE_SIZE)?;
     T::decode(&mut dec, 0, c, 0)?;
     if dec.next != dec.buf.len() {
-        return Err(Error::TooManyBytesInMessage { offset: dec.next, extra: dec.buf.len() - dec.next });
+        return Err(Error::TooManyBytesInMessage {
+            offset: dec.next,
+            extra: dec.buf.len() - dec.next,
+        });
     }
     if dec.claimed != count {
-        return Err(Error::TooManyHandlesInMessage { count, unclaimed: count - dec.claimed });
+        return Err(Error::TooManyHandlesInMessage {
+            count,
+            unclaimed: count - dec.claimed,
+        });
     }
     Ok(handles)
 }

@@ -1,7 +1,7 @@
 //! Encoding natural values into a reusable message buffer.
 
 use bytes::BytesMut;
-use handoff_wire::{TransactionHeader, ALIGNMENT};
+use handoff_wire::{ALIGNMENT, TransactionHeader};
 
 use crate::handle::{Handle, HandleDisposition, NoHandle};
 use crate::{Error, Layout, Limits};
@@ -14,7 +14,13 @@ pub trait Encode<H: Handle>: Layout + Sized {
     /// Writes `self` into the inline slot at `at` (already reserved and zeroed), and its
     /// out-of-line objects at the end of the buffer, depth first. `depth` is the
     /// out-of-line depth of the object that holds the slot.
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error>;
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error>;
 }
 
 /// The state of one encode: the buffer, the handle table and the depth limit.
@@ -146,7 +152,12 @@ pub struct MessageBuf<H = NoHandle> {
 
 impl<H> Default for MessageBuf<H> {
     fn default() -> Self {
-        Self { bytes: BytesMut::new(), handles: Vec::new(), dispositions: Vec::new(), limits: Limits::DEFAULT }
+        Self {
+            bytes: BytesMut::new(),
+            handles: Vec::new(),
+            dispositions: Vec::new(),
+            limits: Limits::DEFAULT,
+        }
     }
 }
 
@@ -158,7 +169,10 @@ impl<H: Handle> MessageBuf<H> {
 
     /// An empty buffer with the given limits (depth, message size, handle count).
     pub fn with_limits(limits: Limits) -> Self {
-        Self { limits, ..Self::default() }
+        Self {
+            limits,
+            ..Self::default()
+        }
     }
 
     /// Encodes `value` as a whole message (no header), replacing the previous content.
@@ -171,18 +185,32 @@ impl<H: Handle> MessageBuf<H> {
 
     /// Encodes `value` with the constraint its use site declares (for a top-level string
     /// or vector with a bound, say).
-    pub fn encode_constrained<T: Encode<H>>(&mut self, value: T, c: T::Constraint) -> Result<(), Error> {
+    pub fn encode_constrained<T: Encode<H>>(
+        &mut self,
+        value: T,
+        c: T::Constraint,
+    ) -> Result<(), Error> {
         self.encode_at(0, value, c)
     }
 
     /// Encodes a transactional message: the 16-byte header, then `body`.
-    pub fn encode_transactional<T: Encode<H>>(&mut self, header: TransactionHeader, body: T) -> Result<(), Error> {
+    pub fn encode_transactional<T: Encode<H>>(
+        &mut self,
+        header: TransactionHeader,
+        body: T,
+    ) -> Result<(), Error> {
         self.clear();
-        self.bytes.extend_from_slice(zerocopy::IntoBytes::as_bytes(&header));
+        self.bytes
+            .extend_from_slice(zerocopy::IntoBytes::as_bytes(&header));
         self.encode_at(TransactionHeader::SIZE, body, T::DEFAULT_CONSTRAINT)
     }
 
-    fn encode_at<T: Encode<H>>(&mut self, base: usize, value: T, c: T::Constraint) -> Result<(), Error> {
+    fn encode_at<T: Encode<H>>(
+        &mut self,
+        base: usize,
+        value: T,
+        c: T::Constraint,
+    ) -> Result<(), Error> {
         self.bytes.truncate(base);
         self.handles.clear();
         self.dispositions.clear();
@@ -203,10 +231,16 @@ impl<H: Handle> MessageBuf<H> {
         let at = enc.alloc(T::INLINE_SIZE);
         value.encode(&mut enc, at, c, 0)?;
         if self.bytes.len() > self.limits.max_bytes {
-            return Err(Error::MessageTooLarge { len: self.bytes.len(), limit: self.limits.max_bytes });
+            return Err(Error::MessageTooLarge {
+                len: self.bytes.len(),
+                limit: self.limits.max_bytes,
+            });
         }
         if self.handles.len() > self.limits.max_handles {
-            return Err(Error::HandleLimitExceeded { count: self.handles.len(), limit: self.limits.max_handles });
+            return Err(Error::HandleLimitExceeded {
+                count: self.handles.len(),
+                limit: self.limits.max_handles,
+            });
         }
         Ok(())
     }
@@ -237,13 +271,16 @@ impl<H: Handle> MessageBuf<H> {
     /// with the returned `BytesMut` unless it is split off; see [`MessageBuf::split`]).
     pub fn take(&mut self) -> (BytesMut, Vec<H>) {
         self.dispositions.clear();
-        (core::mem::take(&mut self.bytes), core::mem::take(&mut self.handles))
+        (
+            core::mem::take(&mut self.bytes),
+            core::mem::take(&mut self.handles),
+        )
     }
 
     /// Splits the encoded bytes off (sharing the allocation, as `BytesMut::split` does)
     /// and drains the handles into `handles`, keeping this buffer's capacity for reuse.
     pub fn split(&mut self, handles: &mut Vec<H>) -> BytesMut {
-        handles.extend(self.handles.drain(..));
+        handles.append(&mut self.handles);
         self.dispositions.clear();
         self.bytes.split()
     }
@@ -262,6 +299,9 @@ impl<H: Handle> MessageBuf<H> {
 
 impl<H: Handle> core::fmt::Debug for MessageBuf<H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("MessageBuf").field("bytes", &self.bytes.len()).field("handles", &self.handles.len()).finish()
+        f.debug_struct("MessageBuf")
+            .field("bytes", &self.bytes.len())
+            .field("handles", &self.handles.len())
+            .finish()
     }
 }

@@ -6,7 +6,7 @@
 
 use handoff_wire::{ALLOC_ABSENT, ALLOC_PRESENT};
 
-use crate::decode::{read_u32, read_u64, Decode, Decoder};
+use crate::decode::{Decode, Decoder, read_u32, read_u64};
 use crate::encode::{Encode, Encoder};
 use crate::handle::Handle;
 use crate::{Error, Layout};
@@ -40,11 +40,17 @@ pub fn encode_envelope<H: Handle, T: Encode<H>>(
     };
     let handles = enc.handle_count() - handles_before;
     let Ok(num_handles) = u16::try_from(handles) else {
-        return Err(Error::HandleLimitExceeded { count: handles, limit: u16::MAX as usize });
+        return Err(Error::HandleLimitExceeded {
+            count: handles,
+            limit: u16::MAX as usize,
+        });
     };
     if let Some(num_bytes) = num_bytes {
         let Ok(num_bytes) = u32::try_from(num_bytes) else {
-            return Err(Error::MessageTooLarge { len: num_bytes, limit: u32::MAX as usize });
+            return Err(Error::MessageTooLarge {
+                len: num_bytes,
+                limit: u32::MAX as usize,
+            });
         };
         enc.write_u32(env_at, num_bytes);
     }
@@ -53,44 +59,65 @@ pub fn encode_envelope<H: Handle, T: Encode<H>>(
     Ok(())
 }
 
-/// Validates the envelope of a known member of type `T` at `env_at`. Returns whether it
-/// is present. `depth` is the depth of the object holding the envelope.
-pub fn decode_envelope<H: Handle, T: Decode<H>>(
-    dec: &mut Decoder<'_, H>,
+/// The header of a present envelope, after the checks every envelope gets.
+struct EnvelopeHeader {
+    num_handles: u16,
+    /// `None` when inline.
+    num_bytes: Option<u32>,
+}
+
+/// Reads the envelope at `env_at`: `None` if absent; checks the flags and that an
+/// out-of-line byte count is a multiple of 8.
+#[inline]
+fn read_envelope<H: Handle>(
+    dec: &Decoder<'_, H>,
     env_at: usize,
-    c: T::Constraint,
-    depth: u32,
-) -> Result<bool, Error> {
-    if dec.read_u64(env_at) == 0 {
-        return Ok(false);
-    }
+) -> Result<Option<EnvelopeHeader>, Error> {
     let num_handles = dec.read_u16(env_at + 4);
     let flags = dec.read_u16(env_at + 6);
     if flags & !INLINE_FLAG != 0 {
-        return Err(Error::InvalidInlineMarkerInEnvelope { offset: env_at, flags });
+        return Err(Error::InvalidInlineMarkerInEnvelope {
+            offset: env_at,
+            flags,
+        });
     }
-    if usize::from(num_handles) > dec.remaining_handles() {
+    let raw = dec.read_u32(env_at);
+    if flags == 0 && raw == 0 && num_handles == 0 {
+        return Ok(None);
+    }
+    let num_bytes = if flags & INLINE_FLAG != 0 {
+        None
+    } else {
+        if raw % 8 != 0 {
+            return Err(Error::InvalidNumBytesInEnvelope {
+                offset: env_at,
+                declared: raw,
+                actual: raw as usize,
+            });
+        }
+        Some(raw)
+    };
+    Ok(Some(EnvelopeHeader {
+        num_handles,
+        num_bytes,
+    }))
+}
+
+/// Checks the declared counts against what the message has left.
+#[inline]
+fn check_remaining<H: Handle>(
+    dec: &Decoder<'_, H>,
+    env_at: usize,
+    h: &EnvelopeHeader,
+) -> Result<(), Error> {
+    if usize::from(h.num_handles) > dec.remaining_handles() {
         return Err(Error::EnvelopeHandlesExceedMessageLength {
             offset: env_at,
-            declared: num_handles,
+            declared: h.num_handles,
             remaining: dec.remaining_handles(),
         });
     }
-    let handles_before = dec.claimed_handles();
-    if flags & INLINE_FLAG != 0 {
-        if !inline::<T>() {
-            return Err(Error::InvalidInlineBitInEnvelope { offset: env_at });
-        }
-        T::decode(dec, env_at, c, depth)?;
-        dec.check_padding(env_at + T::INLINE_SIZE, 4 - T::INLINE_SIZE)?;
-    } else {
-        if inline::<T>() {
-            return Err(Error::InvalidInlineBitInEnvelope { offset: env_at });
-        }
-        let declared = dec.read_u32(env_at);
-        if declared % 8 != 0 {
-            return Err(Error::InvalidNumBytesInEnvelope { offset: env_at, declared, actual: declared as usize });
-        }
+    if let Some(declared) = h.num_bytes {
         if declared as usize > dec.remaining_bytes() {
             return Err(Error::EnvelopeBytesExceedMessageLength {
                 offset: env_at,
@@ -98,18 +125,66 @@ pub fn decode_envelope<H: Handle, T: Decode<H>>(
                 remaining: dec.remaining_bytes(),
             });
         }
-        let depth = dec.enter(depth, env_at)?;
-        let start = dec.alloc(T::INLINE_SIZE)?;
-        T::decode(dec, start, c, depth)?;
-        let actual = dec.next_offset() - start;
-        if actual != declared as usize {
-            return Err(Error::InvalidNumBytesInEnvelope { offset: env_at, declared, actual });
+    }
+    Ok(())
+}
+
+/// Validates the envelope of a known member of type `T` at `env_at`, in a table or union
+/// that is a resource type if `is_resource`. Returns whether it is present. `depth` is
+/// the depth of the object holding the envelope.
+pub fn decode_envelope<H: Handle, T: Decode<H>>(
+    dec: &mut Decoder<'_, H>,
+    env_at: usize,
+    c: T::Constraint,
+    depth: u32,
+    is_resource: bool,
+) -> Result<bool, Error> {
+    let Some(h) = read_envelope(dec, env_at)? else {
+        return Ok(false);
+    };
+    // A value type's members carry no handles (unknown members of nested flexible types
+    // aside, when the policy lets those through).
+    let may_carry_unknown =
+        T::HAS_FLEXIBLE_ENVELOPE && dec.unknown_handles_policy() == crate::UnknownHandles::Drop;
+    if !is_resource && h.num_handles != 0 && !may_carry_unknown {
+        return Err(Error::InvalidNumHandlesInEnvelope {
+            offset: env_at,
+            declared: h.num_handles,
+            actual: 0,
+        });
+    }
+    check_remaining(dec, env_at, &h)?;
+    if h.num_bytes.is_some() == inline::<T>() {
+        return Err(Error::InvalidInlineBitInEnvelope { offset: env_at });
+    }
+    let handles_before = dec.claimed_handles();
+    match h.num_bytes {
+        None => {
+            dec.check_padding(env_at + T::INLINE_SIZE, 4 - T::INLINE_SIZE)?;
+            T::decode(dec, env_at, c, depth)?;
         }
-        dec.patch_envelope_offset(env_at, start);
+        Some(declared) => {
+            let depth = dec.enter(depth, env_at)?;
+            let start = dec.alloc(T::INLINE_SIZE)?;
+            T::decode(dec, start, c, depth)?;
+            let actual = dec.next_offset() - start;
+            if actual != declared as usize {
+                return Err(Error::InvalidNumBytesInEnvelope {
+                    offset: env_at,
+                    declared,
+                    actual,
+                });
+            }
+            dec.patch_envelope_offset(env_at, start);
+        }
     }
     let actual = dec.claimed_handles() - handles_before;
-    if actual != usize::from(num_handles) {
-        return Err(Error::InvalidNumHandlesInEnvelope { offset: env_at, declared: num_handles, actual });
+    if actual != usize::from(h.num_handles) {
+        return Err(Error::InvalidNumHandlesInEnvelope {
+            offset: env_at,
+            declared: h.num_handles,
+            actual,
+        });
     }
     Ok(true)
 }
@@ -124,39 +199,27 @@ pub fn skip_envelope<H: Handle>(
     depth: u32,
     is_resource: bool,
 ) -> Result<(), Error> {
-    if dec.read_u64(env_at) == 0 {
+    let Some(h) = read_envelope(dec, env_at)? else {
         return Ok(());
+    };
+    if !is_resource
+        && h.num_handles != 0
+        && dec.unknown_handles_policy() == crate::UnknownHandles::Reject
+    {
+        return Err(Error::NonResourceUnknownHandles {
+            offset: env_at,
+            ordinal,
+            count: h.num_handles,
+        });
     }
-    let num_handles = dec.read_u16(env_at + 4);
-    let flags = dec.read_u16(env_at + 6);
-    if flags & !INLINE_FLAG != 0 {
-        return Err(Error::InvalidInlineMarkerInEnvelope { offset: env_at, flags });
-    }
-    if flags & INLINE_FLAG == 0 {
-        let declared = dec.read_u32(env_at);
-        if declared % 8 != 0 {
-            return Err(Error::InvalidNumBytesInEnvelope { offset: env_at, declared, actual: declared as usize });
-        }
-        if declared as usize > dec.remaining_bytes() {
-            return Err(Error::EnvelopeBytesExceedMessageLength {
-                offset: env_at,
-                declared,
-                remaining: dec.remaining_bytes(),
-            });
-        }
+    check_remaining(dec, env_at, &h)?;
+    if let Some(declared) = h.num_bytes {
         if declared > 0 {
             dec.enter(depth, env_at)?;
             dec.alloc(declared as usize)?;
         }
     }
-    if usize::from(num_handles) > dec.remaining_handles() {
-        return Err(Error::EnvelopeHandlesExceedMessageLength {
-            offset: env_at,
-            declared: num_handles,
-            remaining: dec.remaining_handles(),
-        });
-    }
-    dec.unknown_handles(env_at, ordinal, num_handles, is_resource)
+    dec.unknown_handles(env_at, ordinal, h.num_handles, is_resource)
 }
 
 /// The view of a present envelope of a `T` at `env_at`, or `None` if absent.
@@ -169,7 +232,11 @@ pub unsafe fn envelope_view<T: Layout>(msg: &[u8], env_at: usize) -> Option<T::V
     if read_u64(msg, env_at) == 0 {
         return None;
     }
-    let at = if inline::<T>() { env_at } else { read_u32(msg, env_at) as usize };
+    let at = if inline::<T>() {
+        env_at
+    } else {
+        read_u32(msg, env_at) as usize
+    };
     // SAFETY: the caller guarantees the envelope was validated as holding a `T`; inline,
     // the value is in the envelope; out of line, validation patched its offset in.
     Some(unsafe { T::view(msg, at) })
@@ -182,7 +249,12 @@ pub unsafe fn envelope_view<T: Layout>(msg: &[u8], env_at: usize) -> Option<T::V
 /// `at` and reserves the envelopes. Returns the offset of envelope 1 and the depth of
 /// the envelope vector.
 #[inline]
-pub fn encode_table_header<H: Handle>(enc: &mut Encoder<'_, H>, at: usize, count: u64, depth: u32) -> Result<(usize, u32), Error> {
+pub fn encode_table_header<H: Handle>(
+    enc: &mut Encoder<'_, H>,
+    at: usize,
+    count: u64,
+    depth: u32,
+) -> Result<(usize, u32), Error> {
     let depth = enc.enter(depth, at)?;
     enc.write_u64(at, count);
     enc.write_u64(at + 8, ALLOC_PRESENT);
@@ -203,7 +275,12 @@ pub fn decode_table<H: Handle>(
     match dec.read_u64(at + 8) {
         ALLOC_PRESENT => {}
         ALLOC_ABSENT => return Err(Error::NonNullableTypeWithNullValue { offset: at }),
-        found => return Err(Error::InvalidPresenceIndicator { offset: at + 8, found }),
+        found => {
+            return Err(Error::InvalidPresenceIndicator {
+                offset: at + 8,
+                found,
+            });
+        }
     }
     if count > u64::from(u32::MAX) {
         return Err(Error::TableCountExceeds32BitLimit { offset: at, count });
@@ -237,7 +314,11 @@ impl<'de> TableView<'de> {
     /// `msg` was validated, and a table was validated at `at`.
     #[inline]
     pub unsafe fn new(msg: &'de [u8], at: usize) -> Self {
-        Self { msg, count: read_u64(msg, at), body: read_u64(msg, at + 8) as usize }
+        Self {
+            msg,
+            count: read_u64(msg, at),
+            body: read_u64(msg, at + 8) as usize,
+        }
     }
 
     /// The number of envelopes (the highest ordinal the message set).
@@ -303,11 +384,18 @@ pub fn decode_union<H: Handle>(
             Err(Error::NonNullableTypeWithNullValue { offset: at })
         };
     }
+    if dec.read_u64(env_at) == 0 {
+        // A variant is set but its envelope is empty.
+        return Err(Error::NonNullableTypeWithNullValue { offset: at });
+    }
     match variant(dec, ordinal, env_at, depth)? {
         Some(true) => Ok(()),
-        Some(false) => Err(Error::NonNullableTypeWithNullValue { offset: env_at }),
+        Some(false) => Err(Error::NonNullableTypeWithNullValue { offset: at }),
         None if flexible => skip_envelope(dec, env_at, ordinal, depth, is_resource),
-        None => Err(Error::StrictUnionUnknownField { offset: at, ordinal }),
+        None => Err(Error::StrictUnionUnknownField {
+            offset: at,
+            ordinal,
+        }),
     }
 }
 

@@ -5,7 +5,8 @@ use core::fmt::Debug;
 /// The `max_handles` value that means "no static bound" (as in FIDL's JSON IR).
 pub const UNBOUNDED: u32 = u32::MAX;
 
-/// Multiplies handle bounds, saturating at [`UNBOUNDED`]; for bounded containers.
+/// Multiplies static bounds (handles or bytes), saturating at [`UNBOUNDED`]; for bounded
+/// containers.
 #[inline]
 pub const fn handles_mul(count: u32, each: u32) -> u32 {
     if each == 0 {
@@ -18,7 +19,7 @@ pub const fn handles_mul(count: u32, each: u32) -> u32 {
     }
 }
 
-/// Adds handle bounds, saturating at [`UNBOUNDED`]; for structs and tables.
+/// Adds static bounds (handles or bytes), saturating at [`UNBOUNDED`]; for structs.
 #[inline]
 pub const fn handles_add(a: u32, b: u32) -> u32 {
     match a.checked_add(b) {
@@ -27,7 +28,27 @@ pub const fn handles_add(a: u32, b: u32) -> u32 {
     }
 }
 
-/// The larger of two handle bounds; for unions.
+/// Rounds a byte bound up to a multiple of 8, saturating at [`UNBOUNDED`].
+#[inline]
+pub const fn bound_align8(n: u32) -> u32 {
+    match n.checked_add(7) {
+        Some(m) if n != UNBOUNDED => m & !7,
+        _ => UNBOUNDED,
+    }
+}
+
+/// The out-of-line bytes of an envelope's content of `inline_size` bytes (0 when it is
+/// inline), plus `out_of_line` bytes of its own out-of-line objects.
+#[inline]
+pub const fn envelope_bound(inline_size: usize, out_of_line: u32) -> u32 {
+    if inline_size <= 4 {
+        out_of_line
+    } else {
+        handles_add(bound_align8(inline_size as u32), out_of_line)
+    }
+}
+
+/// The larger of two bounds; for unions.
 #[inline]
 pub const fn handles_max(a: u32, b: u32) -> u32 {
     if a > b { a } else { b }
@@ -47,6 +68,11 @@ pub trait Layout {
     /// value types. Resource types with flexible envelopes (tables, flexible unions)
     /// are unbounded, since unknown members may carry handles.
     const MAX_HANDLES: u32;
+    /// The most bytes of out-of-line objects a value can have with the default
+    /// constraint ([`UNBOUNDED`] for no bound: unbounded strings and vectors, tables,
+    /// flexible unions, recursion). A message of this type longer than its inline size
+    /// (padded to 8) plus this is rejected before it is read.
+    const MAX_OUT_OF_LINE: u32 = UNBOUNDED;
     /// Whether the type is a resource type (may carry handles).
     const IS_RESOURCE: bool;
     /// Whether the type contains a table or flexible union anywhere (so a message of it
@@ -91,6 +117,7 @@ impl<T: Layout + ?Sized> Layout for &T {
     const INLINE_SIZE: usize = T::INLINE_SIZE;
     const ALIGN: usize = T::ALIGN;
     const MAX_HANDLES: u32 = T::MAX_HANDLES;
+    const MAX_OUT_OF_LINE: u32 = T::MAX_OUT_OF_LINE;
     const IS_RESOURCE: bool = T::IS_RESOURCE;
     const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
     const TRIVIAL: bool = T::TRIVIAL;
@@ -189,7 +216,10 @@ impl<C: Copy> MaxLen for VecConstraint<C> {
 impl<C: Copy> ElemConstraint for VecConstraint<C> {
     type Elem = C;
     fn elem(self, f: impl FnOnce(C) -> C) -> Self {
-        Self { elem: f(self.elem), ..self }
+        Self {
+            elem: f(self.elem),
+            ..self
+        }
     }
 }
 
@@ -209,7 +239,10 @@ impl<C: Copy> ElemConstraint for ArrayConstraint<C> {
 
 impl HandleConstraintExt for crate::handle::HandleConstraint {
     fn handle(self, object_type: u32, rights: u32) -> Self {
-        Self::new(crate::handle::ObjectType(object_type), crate::handle::Rights(rights))
+        Self::new(
+            crate::handle::ObjectType(object_type),
+            crate::handle::Rights(rights),
+        )
     }
 }
 
@@ -245,7 +278,11 @@ pub const fn struct_layout<const N: usize>(fields: [(usize, usize); N]) -> Struc
         end = at + size;
         i += 1;
     }
-    let size = if N == 0 { 1 } else { handoff_wire::align_up(end, align) };
+    let size = if N == 0 {
+        1
+    } else {
+        handoff_wire::align_up(end, align)
+    };
     let mut padding = [(0usize, 0usize); N];
     let mut packed = true;
     let mut i = 0;
@@ -258,7 +295,13 @@ pub const fn struct_layout<const N: usize>(fields: [(usize, usize); N]) -> Struc
         }
         i += 1;
     }
-    StructLayout { size, align, offsets, padding, packed }
+    StructLayout {
+        size,
+        align,
+        offsets,
+        padding,
+        packed,
+    }
 }
 
 #[cfg(test)]

@@ -3,12 +3,15 @@
 
 use handoff_wire::{ALLOC_ABSENT, ALLOC_PRESENT};
 
-use crate::decode::{read_u64, Decode, DecodeNullable, Decoder, HandleTable};
+use crate::Error;
+use crate::decode::{Decode, DecodeNullable, Decoder, HandleTable, read_u64};
 use crate::encode::{Encode, Encoder};
 use crate::handle::Handle;
-use crate::layout::{handles_mul, ArrayConstraint, Layout, Nullable, StringConstraint, VecConstraint, UNBOUNDED};
+use crate::layout::{
+    ArrayConstraint, Layout, Nullable, StringConstraint, UNBOUNDED, VecConstraint, handles_add,
+    handles_mul,
+};
 use crate::view::{ArrayView, VecView};
-use crate::Error;
 
 macro_rules! numbers {
     ($($t:ty),*) => {$(
@@ -16,6 +19,7 @@ macro_rules! numbers {
             const INLINE_SIZE: usize = core::mem::size_of::<$t>();
             const ALIGN: usize = core::mem::size_of::<$t>();
             const MAX_HANDLES: u32 = 0;
+            const MAX_OUT_OF_LINE: u32 = 0;
             const IS_RESOURCE: bool = false;
             const TRIVIAL: bool = true;
             type Constraint = ();
@@ -75,6 +79,7 @@ impl Layout for bool {
     const INLINE_SIZE: usize = 1;
     const ALIGN: usize = 1;
     const MAX_HANDLES: u32 = 0;
+    const MAX_OUT_OF_LINE: u32 = 0;
     const IS_RESOURCE: bool = false;
     type Constraint = ();
     const DEFAULT_CONSTRAINT: () = ();
@@ -180,13 +185,26 @@ impl Nullable for String {
     }
 }
 
-fn encode_str<H: Handle>(s: &str, enc: &mut Encoder<'_, H>, at: usize, c: StringConstraint, depth: u32) -> Result<(), Error> {
+fn encode_str<H: Handle>(
+    s: &str,
+    enc: &mut Encoder<'_, H>,
+    at: usize,
+    c: StringConstraint,
+    depth: u32,
+) -> Result<(), Error> {
     let len = s.len();
     if len as u64 > u64::from(u32::MAX) {
-        return Err(Error::StringCountExceeds32BitLimit { offset: at, count: len as u64 });
+        return Err(Error::StringCountExceeds32BitLimit {
+            offset: at,
+            count: len as u64,
+        });
     }
     if len > c.max_len as usize {
-        return Err(Error::StringTooLong { offset: at, len: len as u64, limit: c.max_len });
+        return Err(Error::StringTooLong {
+            offset: at,
+            len: len as u64,
+            limit: c.max_len,
+        });
     }
     enc.enter(depth, at)?;
     enc.write_u64(at, len as u64);
@@ -197,39 +215,74 @@ fn encode_str<H: Handle>(s: &str, enc: &mut Encoder<'_, H>, at: usize, c: String
 
 impl<H: Handle> Encode<H> for &str {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: StringConstraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: StringConstraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         encode_str(self, enc, at, c, depth)
     }
 }
 
 impl<H: Handle> Encode<H> for &String {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: StringConstraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: StringConstraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         encode_str(self, enc, at, c, depth)
     }
 }
 
 impl<H: Handle> Encode<H> for String {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: StringConstraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: StringConstraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         encode_str(&self, enc, at, c, depth)
     }
 }
 
-fn decode_str<H: Handle>(dec: &mut Decoder<'_, H>, at: usize, c: StringConstraint, depth: u32, optional: bool) -> Result<(), Error> {
+fn decode_str<H: Handle>(
+    dec: &mut Decoder<'_, H>,
+    at: usize,
+    c: StringConstraint,
+    depth: u32,
+    optional: bool,
+) -> Result<(), Error> {
     let count = dec.read_u64(at);
     match dec.read_u64(at + 8) {
         ALLOC_PRESENT => {}
-        ALLOC_ABSENT if count != 0 => return Err(Error::NonEmptyStringWithNullBody { offset: at, count }),
+        ALLOC_ABSENT if count != 0 => {
+            return Err(Error::NonEmptyStringWithNullBody { offset: at, count });
+        }
         ALLOC_ABSENT if optional => return Ok(()),
         ALLOC_ABSENT => return Err(Error::NonNullableTypeWithNullValue { offset: at }),
-        found => return Err(Error::InvalidPresenceIndicator { offset: at + 8, found }),
+        found => {
+            return Err(Error::InvalidPresenceIndicator {
+                offset: at + 8,
+                found,
+            });
+        }
     }
     if count > u64::from(u32::MAX) {
         return Err(Error::StringCountExceeds32BitLimit { offset: at, count });
     }
     if count > u64::from(c.max_len) {
-        return Err(Error::StringTooLong { offset: at, len: count, limit: c.max_len });
+        return Err(Error::StringTooLong {
+            offset: at,
+            len: count,
+            limit: c.max_len,
+        });
     }
     dec.enter(depth, at)?;
     let body = dec.alloc(count as usize)?;
@@ -242,7 +295,12 @@ fn decode_str<H: Handle>(dec: &mut Decoder<'_, H>, at: usize, c: StringConstrain
 
 impl<H: Handle> Decode<H> for String {
     #[inline]
-    fn decode(dec: &mut Decoder<'_, H>, at: usize, c: StringConstraint, depth: u32) -> Result<(), Error> {
+    fn decode(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: StringConstraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         decode_str(dec, at, c, depth, false)
     }
 
@@ -254,7 +312,12 @@ impl<H: Handle> Decode<H> for String {
 
 impl<H: Handle> DecodeNullable<H> for String {
     #[inline]
-    fn decode_nullable(dec: &mut Decoder<'_, H>, at: usize, c: StringConstraint, depth: u32) -> Result<(), Error> {
+    fn decode_nullable(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: StringConstraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         decode_str(dec, at, c, depth, true)
     }
 }
@@ -269,7 +332,10 @@ impl<T: Layout> Layout for [T] {
     const IS_RESOURCE: bool = T::IS_RESOURCE;
     const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
     type Constraint = VecConstraint<T::Constraint>;
-    const DEFAULT_CONSTRAINT: Self::Constraint = VecConstraint { max_len: u32::MAX, elem: T::DEFAULT_CONSTRAINT };
+    const DEFAULT_CONSTRAINT: Self::Constraint = VecConstraint {
+        max_len: u32::MAX,
+        elem: T::DEFAULT_CONSTRAINT,
+    };
     type View<'de> = VecView<'de, T>;
 
     #[inline]
@@ -320,12 +386,26 @@ impl<T: Layout> Nullable for Vec<T> {
 /// Writes a vector header for `len` elements and reserves the body. Returns the body
 /// offset and the elements' depth.
 #[inline]
-fn begin_vec<H: Handle, C>(enc: &mut Encoder<'_, H>, at: usize, len: usize, size: usize, c: &VecConstraint<C>, depth: u32) -> Result<(usize, u32), Error> {
+fn begin_vec<H: Handle, C>(
+    enc: &mut Encoder<'_, H>,
+    at: usize,
+    len: usize,
+    size: usize,
+    c: &VecConstraint<C>,
+    depth: u32,
+) -> Result<(usize, u32), Error> {
     if len as u64 > u64::from(u32::MAX) {
-        return Err(Error::VectorCountExceeds32BitLimit { offset: at, count: len as u64 });
+        return Err(Error::VectorCountExceeds32BitLimit {
+            offset: at,
+            count: len as u64,
+        });
     }
     if len > c.max_len as usize {
-        return Err(Error::CountExceedsLimit { offset: at, count: len as u64, limit: c.max_len });
+        return Err(Error::CountExceedsLimit {
+            offset: at,
+            count: len as u64,
+            limit: c.max_len,
+        });
     }
     let depth = enc.enter(depth, at)?;
     enc.write_u64(at, len as u64);
@@ -351,12 +431,26 @@ fn encode_seq<H: Handle, T: Encode<H>>(
 
 /// Encodes plain elements whose wire bytes are `bytes` as a vector, with one copy.
 #[inline]
-fn encode_plain<H: Handle>(enc: &mut Encoder<'_, H>, at: usize, len: usize, bytes: &[u8], max_len: u32, depth: u32) -> Result<(), Error> {
+fn encode_plain<H: Handle>(
+    enc: &mut Encoder<'_, H>,
+    at: usize,
+    len: usize,
+    bytes: &[u8],
+    max_len: u32,
+    depth: u32,
+) -> Result<(), Error> {
     if len as u64 > u64::from(u32::MAX) {
-        return Err(Error::VectorCountExceeds32BitLimit { offset: at, count: len as u64 });
+        return Err(Error::VectorCountExceeds32BitLimit {
+            offset: at,
+            count: len as u64,
+        });
     }
     if len > max_len as usize {
-        return Err(Error::CountExceedsLimit { offset: at, count: len as u64, limit: max_len });
+        return Err(Error::CountExceedsLimit {
+            offset: at,
+            count: len as u64,
+            limit: max_len,
+        });
     }
     enc.enter(depth, at)?;
     enc.write_u64(at, len as u64);
@@ -367,7 +461,13 @@ fn encode_plain<H: Handle>(enc: &mut Encoder<'_, H>, at: usize, len: usize, byte
 
 /// Encodes a slice as a vector, with one copy when its memory is its wire form.
 #[inline]
-fn encode_slice<'a, H: Handle, T>(enc: &mut Encoder<'_, H>, at: usize, items: &'a [T], c: VecConstraint<T::Constraint>, depth: u32) -> Result<(), Error>
+fn encode_slice<'a, H: Handle, T>(
+    enc: &mut Encoder<'_, H>,
+    at: usize,
+    items: &'a [T],
+    c: VecConstraint<T::Constraint>,
+    depth: u32,
+) -> Result<(), Error>
 where
     T: Layout,
     &'a T: Encode<H, Constraint = T::Constraint>,
@@ -384,7 +484,13 @@ where
     &'a T: Encode<H, Constraint = T::Constraint>,
 {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         encode_slice(enc, at, self, c, depth)
     }
 }
@@ -395,14 +501,26 @@ where
     &'a T: Encode<H, Constraint = T::Constraint>,
 {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         encode_slice(enc, at, self.as_slice(), c, depth)
     }
 }
 
 impl<H: Handle, T: Encode<H>> Encode<H> for Vec<T> {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         if let Some(bytes) = T::slice_as_wire(&self) {
             return encode_plain(enc, at, self.len(), bytes, c.max_len, depth);
         }
@@ -420,16 +538,27 @@ fn decode_vec<H: Handle, T: Decode<H>>(
     let count = dec.read_u64(at);
     match dec.read_u64(at + 8) {
         ALLOC_PRESENT => {}
-        ALLOC_ABSENT if count != 0 => return Err(Error::NonEmptyVectorWithNullBody { offset: at, count }),
+        ALLOC_ABSENT if count != 0 => {
+            return Err(Error::NonEmptyVectorWithNullBody { offset: at, count });
+        }
         ALLOC_ABSENT if optional => return Ok(()),
         ALLOC_ABSENT => return Err(Error::NonNullableTypeWithNullValue { offset: at }),
-        found => return Err(Error::InvalidPresenceIndicator { offset: at + 8, found }),
+        found => {
+            return Err(Error::InvalidPresenceIndicator {
+                offset: at + 8,
+                found,
+            });
+        }
     }
     if count > u64::from(u32::MAX) {
         return Err(Error::VectorCountExceeds32BitLimit { offset: at, count });
     }
     if count > u64::from(c.max_len) {
-        return Err(Error::CountExceedsLimit { offset: at, count, limit: c.max_len });
+        return Err(Error::CountExceedsLimit {
+            offset: at,
+            count,
+            limit: c.max_len,
+        });
     }
     let depth = dec.enter(depth, at)?;
     let body = dec.alloc_array(count, T::INLINE_SIZE)?;
@@ -444,7 +573,12 @@ fn decode_vec<H: Handle, T: Decode<H>>(
 
 impl<H: Handle, T: Decode<H>> Decode<H> for Vec<T> {
     #[inline]
-    fn decode(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         decode_vec::<H, T>(dec, at, c, depth, false)
     }
 
@@ -457,7 +591,12 @@ impl<H: Handle, T: Decode<H>> Decode<H> for Vec<T> {
 
 impl<H: Handle, T: Decode<H>> DecodeNullable<H> for Vec<T> {
     #[inline]
-    fn decode_nullable(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode_nullable(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         decode_vec::<H, T>(dec, at, c, depth, true)
     }
 }
@@ -468,12 +607,21 @@ impl<H: Handle, T: Decode<H>> DecodeNullable<H> for Vec<T> {
 impl<T: Layout, const N: usize> Layout for [T; N] {
     const INLINE_SIZE: usize = N * T::INLINE_SIZE;
     const ALIGN: usize = T::ALIGN;
-    const MAX_HANDLES: u32 = handles_mul(if N > u32::MAX as usize { u32::MAX } else { N as u32 }, T::MAX_HANDLES);
+    const MAX_HANDLES: u32 = handles_mul(
+        if N > u32::MAX as usize {
+            u32::MAX
+        } else {
+            N as u32
+        },
+        T::MAX_HANDLES,
+    );
     const IS_RESOURCE: bool = T::IS_RESOURCE;
     const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
     const TRIVIAL: bool = T::TRIVIAL;
     type Constraint = ArrayConstraint<T::Constraint>;
-    const DEFAULT_CONSTRAINT: Self::Constraint = ArrayConstraint { elem: T::DEFAULT_CONSTRAINT };
+    const DEFAULT_CONSTRAINT: Self::Constraint = ArrayConstraint {
+        elem: T::DEFAULT_CONSTRAINT,
+    };
     type View<'de> = ArrayView<'de, T, N>;
 
     #[inline]
@@ -491,7 +639,13 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
 
 impl<H: Handle, T: Encode<H>, const N: usize> Encode<H> for [T; N] {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         for (i, item) in self.into_iter().enumerate() {
             item.encode(enc, at + i * T::INLINE_SIZE, c.elem, depth)?;
         }
@@ -505,7 +659,13 @@ where
     &'a T: Encode<H, Constraint = T::Constraint>,
 {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         if let Some(bytes) = T::slice_as_wire(self) {
             enc.write_slice(at, bytes);
             return Ok(());
@@ -519,7 +679,12 @@ where
 
 impl<H: Handle, T: Decode<H>, const N: usize> Decode<H> for [T; N] {
     #[inline]
-    fn decode(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         if !T::TRIVIAL {
             for i in 0..N {
                 T::decode(dec, at + i * T::INLINE_SIZE, c.elem, depth)?;
@@ -545,6 +710,14 @@ impl<T: Nullable> Layout for Option<T> {
     const INLINE_SIZE: usize = if T::BOXED { 8 } else { T::INLINE_SIZE };
     const ALIGN: usize = if T::BOXED { 8 } else { T::ALIGN };
     const MAX_HANDLES: u32 = T::MAX_HANDLES;
+    const MAX_OUT_OF_LINE: u32 = if T::BOXED {
+        handles_add(
+            crate::layout::bound_align8(T::INLINE_SIZE as u32),
+            T::MAX_OUT_OF_LINE,
+        )
+    } else {
+        T::MAX_OUT_OF_LINE
+    };
     const IS_RESOURCE: bool = T::IS_RESOURCE;
     const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
     type Constraint = T::Constraint;
@@ -578,7 +751,13 @@ impl<T: Nullable> Nullable for Option<T> {
 }
 
 #[inline]
-fn encode_some<H: Handle, T: Encode<H> + Nullable>(value: T, enc: &mut Encoder<'_, H>, at: usize, c: T::Constraint, depth: u32) -> Result<(), Error> {
+fn encode_some<H: Handle, T: Encode<H> + Nullable>(
+    value: T,
+    enc: &mut Encoder<'_, H>,
+    at: usize,
+    c: T::Constraint,
+    depth: u32,
+) -> Result<(), Error> {
     if T::BOXED {
         let depth = enc.enter(depth, at)?;
         let body = enc.alloc(T::INLINE_SIZE);
@@ -591,7 +770,13 @@ fn encode_some<H: Handle, T: Encode<H> + Nullable>(value: T, enc: &mut Encoder<'
 
 impl<H: Handle, T: Encode<H> + Nullable> Encode<H> for Option<T> {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         match self {
             None => Ok(()),
             Some(v) => encode_some(v, enc, at, c, depth),
@@ -604,7 +789,13 @@ where
     &'a T: Encode<H, Constraint = T::Constraint> + Nullable,
 {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         match self {
             None => Ok(()),
             Some(v) => encode_some(v, enc, at, c, depth),
@@ -614,7 +805,12 @@ where
 
 impl<H: Handle, T: DecodeNullable<H>> Decode<H> for Option<T> {
     #[inline]
-    fn decode(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         T::decode_nullable(dec, at, c, depth)
     }
 
@@ -628,6 +824,7 @@ impl<T: Layout + ?Sized> Layout for Box<T> {
     const INLINE_SIZE: usize = T::INLINE_SIZE;
     const ALIGN: usize = T::ALIGN;
     const MAX_HANDLES: u32 = T::MAX_HANDLES;
+    const MAX_OUT_OF_LINE: u32 = T::MAX_OUT_OF_LINE;
     const IS_RESOURCE: bool = T::IS_RESOURCE;
     const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
     const TRIVIAL: bool = T::TRIVIAL;
@@ -653,7 +850,13 @@ impl<T: Nullable + ?Sized> Nullable for Box<T> {
 
 impl<H: Handle, T: Encode<H>> Encode<H> for Box<T> {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         (*self).encode(enc, at, c, depth)
     }
 }
@@ -663,14 +866,25 @@ where
     &'a T: Encode<H, Constraint = T::Constraint>,
 {
     #[inline]
-    fn encode(self, enc: &mut Encoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn encode(
+        self,
+        enc: &mut Encoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         (**self).encode(enc, at, c, depth)
     }
 }
 
 impl<H: Handle, T: Decode<H>> Decode<H> for Box<T> {
     #[inline]
-    fn decode(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         T::decode(dec, at, c, depth)
     }
 
@@ -682,7 +896,12 @@ impl<H: Handle, T: Decode<H>> Decode<H> for Box<T> {
 
 impl<H: Handle, T: DecodeNullable<H>> DecodeNullable<H> for Box<T> {
     #[inline]
-    fn decode_nullable(dec: &mut Decoder<'_, H>, at: usize, c: Self::Constraint, depth: u32) -> Result<(), Error> {
+    fn decode_nullable(
+        dec: &mut Decoder<'_, H>,
+        at: usize,
+        c: Self::Constraint,
+        depth: u32,
+    ) -> Result<(), Error> {
         T::decode_nullable(dec, at, c, depth)
     }
 }
@@ -699,6 +918,7 @@ macro_rules! impl_handle_codec {
             const INLINE_SIZE: usize = 4;
             const ALIGN: usize = 4;
             const MAX_HANDLES: u32 = 1;
+            const MAX_OUT_OF_LINE: u32 = 0;
             const IS_RESOURCE: bool = true;
             type Constraint = $crate::handle::HandleConstraint;
             const DEFAULT_CONSTRAINT: Self::Constraint = $crate::handle::HandleConstraint::ANY;
@@ -731,7 +951,10 @@ macro_rules! impl_handle_codec {
                 enc.write_u32(at, $crate::wire::HANDLE_PRESENT);
                 enc.push_handle(
                     self,
-                    $crate::handle::HandleDisposition { object_type: c.object_type, rights: c.rights },
+                    $crate::handle::HandleDisposition {
+                        object_type: c.object_type,
+                        rights: c.rights,
+                    },
                 );
                 Ok(())
             }

@@ -26,7 +26,12 @@ impl<'de, T: Layout> VecView<'de, T> {
     /// `msg` was validated, and `len` elements of `T` were validated starting at `body`.
     #[inline]
     pub(crate) unsafe fn new(msg: &'de [u8], body: usize, len: usize) -> Self {
-        Self { msg, body, len, _t: PhantomData }
+        Self {
+            msg,
+            body,
+            len,
+            _t: PhantomData,
+        }
     }
 
     /// The number of elements.
@@ -56,7 +61,10 @@ impl<'de, T: Layout> VecView<'de, T> {
     /// The elements' views, in order.
     #[inline]
     pub fn iter(&self) -> VecIter<'de, T> {
-        VecIter { view: *self, next: 0 }
+        VecIter {
+            view: *self,
+            next: 0,
+        }
     }
 
     /// The elements' wire bytes (`len * T::INLINE_SIZE` bytes of little-endian data).
@@ -135,7 +143,8 @@ impl<'de, T: Layout, const N: usize> ArrayView<'de, T, N> {
     #[inline]
     pub(crate) unsafe fn new(msg: &'de [u8], at: usize) -> Self {
         // SAFETY: the caller's guarantee is `VecView::new`'s with `len = N`.
-        Self { inner: unsafe { VecView::new(msg, at, N) } }
+        let inner = unsafe { VecView::new(msg, at, N) };
+        Self { inner }
     }
 
     /// The view of element `i`, or `None` past the end.

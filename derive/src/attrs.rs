@@ -106,7 +106,10 @@ pub fn type_attrs(attrs: &[Attribute]) -> Result<TypeAttrs> {
     Ok(out)
 }
 
-fn parse_constraint_item(meta: &syn::meta::ParseNestedMeta<'_>, c: &mut ConstraintAttr) -> Result<bool> {
+fn parse_constraint_item(
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    c: &mut ConstraintAttr,
+) -> Result<bool> {
     if meta.path.is_ident("max_len") {
         c.max_len = Some(meta.value()?.parse()?);
     } else if meta.path.is_ident("handle") {

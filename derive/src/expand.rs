@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote};
 use syn::{Data, DeriveInput, Error, Fields, Path, Result, Type};
 
-use crate::attrs::{member_attrs, type_attrs, ConstraintAttr, Kind, MemberAttrs, TypeAttrs};
+use crate::attrs::{ConstraintAttr, Kind, MemberAttrs, TypeAttrs, member_attrs, type_attrs};
 
 pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
     if !input.generics.params.is_empty() {
@@ -25,10 +25,18 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
             }
         }
         (None, Data::Union(_)) => {
-            return Err(Error::new_spanned(&input.ident, "Rust unions cannot derive Fidl; use an enum"));
+            return Err(Error::new_spanned(
+                &input.ident,
+                "Rust unions cannot derive Fidl; use an enum",
+            ));
         }
     };
-    let ctx = Ctx { name: &input.ident, attrs: &attrs, c: &attrs.krate, vis: &input.vis };
+    let ctx = Ctx {
+        name: &input.ident,
+        attrs: &attrs,
+        c: &attrs.krate,
+        vis: &input.vis,
+    };
     match (kind, &input.data) {
         (Kind::Struct, Data::Struct(s)) => gen_struct(&ctx, &s.fields),
         (Kind::Table, Data::Struct(s)) => gen_table(&ctx, &s.fields),
@@ -37,7 +45,14 @@ pub fn expand(input: &DeriveInput) -> Result<TokenStream> {
         (Kind::Bits, Data::Struct(s)) => gen_bits(&ctx, &s.fields),
         (k, _) => Err(Error::new_spanned(
             &input.ident,
-            format!("a FIDL {k:?} derives on a {}", if k == Kind::Union || k == Kind::Enum { "Rust enum" } else { "Rust struct" }),
+            format!(
+                "a FIDL {k:?} derives on a {}",
+                if k == Kind::Union || k == Kind::Enum {
+                    "Rust enum"
+                } else {
+                    "Rust struct"
+                }
+            ),
         )),
     }
 }
@@ -60,10 +75,19 @@ fn named_members(fields: &Fields) -> Result<Vec<Member<'_>>> {
         Fields::Named(named) => named
             .named
             .iter()
-            .map(|f| Ok(Member { ident: f.ident.clone().expect("named"), ty: &f.ty, attrs: member_attrs(&f.attrs)? }))
+            .map(|f| {
+                Ok(Member {
+                    ident: f.ident.clone().expect("named"),
+                    ty: &f.ty,
+                    attrs: member_attrs(&f.attrs)?,
+                })
+            })
             .collect(),
         Fields::Unit => Ok(Vec::new()),
-        Fields::Unnamed(_) => Err(Error::new_spanned(fields, "FIDL structs and tables need named fields")),
+        Fields::Unnamed(_) => Err(Error::new_spanned(
+            fields,
+            "FIDL structs and tables need named fields",
+        )),
     }
 }
 
@@ -96,7 +120,12 @@ fn mentions(tokens: TokenStream, name: &Ident) -> bool {
 }
 
 /// The static handle bound of a member, from its type's syntax and its constraint.
-fn max_handles_expr(c: &Path, ty: &Type, attr: Option<&ConstraintAttr>, name: &Ident) -> TokenStream {
+fn max_handles_expr(
+    c: &Path,
+    ty: &Type,
+    attr: Option<&ConstraintAttr>,
+    name: &Ident,
+) -> TokenStream {
     if mentions(quote!(#ty), name) {
         // Recursion through this type: each level may add handles.
         return quote!(#c::UNBOUNDED);
@@ -133,6 +162,59 @@ fn max_handles_expr(c: &Path, ty: &Type, attr: Option<&ConstraintAttr>, name: &I
     }
 }
 
+/// The static bound of a member's out-of-line bytes, from its type's syntax and its
+/// constraint (bounded strings and vectors are bounded; everything else defers to the
+/// type's own `MAX_OUT_OF_LINE`).
+fn max_ool_expr(c: &Path, ty: &Type, attr: Option<&ConstraintAttr>, name: &Ident) -> TokenStream {
+    if mentions(quote!(#ty), name) {
+        return quote!(#c::UNBOUNDED);
+    }
+    let elem_attr = attr.and_then(|a| a.elem.as_deref());
+    let max_len = attr.and_then(|a| a.max_len.as_ref());
+    match ty {
+        Type::Array(arr) => {
+            let inner = max_ool_expr(c, &arr.elem, elem_attr, name);
+            let len = &arr.len;
+            quote!(#c::layout::handles_mul((#len) as u32, #inner))
+        }
+        Type::Path(p) if p.qself.is_none() => {
+            let seg = p.path.segments.last().expect("path has a segment");
+            let arg = match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a) if a.args.len() == 1 => match &a.args[0] {
+                    syn::GenericArgument::Type(t) => Some(t),
+                    _ => None,
+                },
+                _ => None,
+            };
+            let is_container = |t: &Type| match t {
+                Type::Path(p) => p.path.segments.last().is_some_and(|s| {
+                    matches!(
+                        s.ident.to_string().as_str(),
+                        "Vec" | "String" | "Box" | "Option"
+                    )
+                }),
+                _ => false,
+            };
+            match (seg.ident.to_string().as_str(), arg, max_len) {
+                ("String", None, Some(n)) => quote!(#c::layout::bound_align8((#n) as u32)),
+                ("Vec", Some(inner), Some(n)) => {
+                    let elem = max_ool_expr(c, inner, elem_attr, name);
+                    quote!(#c::layout::handles_add(
+                        #c::layout::bound_align8(#c::layout::handles_mul((#n) as u32, <#inner as #c::Layout>::INLINE_SIZE as u32)),
+                        #c::layout::handles_mul((#n) as u32, #elem)
+                    ))
+                }
+                ("Box", Some(inner), _) => max_ool_expr(c, inner, attr, name),
+                ("Option", Some(inner), _) if is_container(inner) => {
+                    max_ool_expr(c, inner, attr, name)
+                }
+                _ => quote!(<#ty as #c::Layout>::MAX_OUT_OF_LINE),
+            }
+        }
+        _ => quote!(<#ty as #c::Layout>::MAX_OUT_OF_LINE),
+    }
+}
+
 /// Compile-time checks that a value type holds no resource type (RFC-0057).
 fn value_type_checks(ctx: &Ctx<'_>, members: &[(String, &Type)]) -> TokenStream {
     if ctx.attrs.resource {
@@ -161,7 +243,10 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let members = named_members(fields)?;
     for m in &members {
         if m.attrs.ordinal.is_some() || m.attrs.value.is_some() || m.attrs.unknown {
-            return Err(Error::new_spanned(&m.ident, "struct members take no ordinal, value or unknown"));
+            return Err(Error::new_spanned(
+                &m.ident,
+                "struct members take no ordinal, value or unknown",
+            ));
         }
     }
     let view = view_ident(name);
@@ -169,17 +254,36 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let idx: Vec<usize> = (0..n).collect();
     let tys: Vec<&Type> = members.iter().map(|m| m.ty).collect();
     let fnames: Vec<&Ident> = members.iter().map(|m| &m.ident).collect();
-    let cexprs: Vec<TokenStream> = members.iter().map(|m| { let ty = m.ty; constraint_expr(c, &quote!(#ty), &m.attrs.constraint) }).collect();
+    let cexprs: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let ty = m.ty;
+            constraint_expr(c, &quote!(#ty), &m.attrs.constraint)
+        })
+        .collect();
     let resource = ctx.attrs.resource;
     let max_handles = if let Some(mh) = &ctx.attrs.max_handles {
         quote!(#mh)
     } else if !resource {
         quote!(0)
     } else {
-        let parts = members.iter().map(|m| max_handles_expr(c, m.ty, Some(&m.attrs.constraint), name));
+        let parts = members
+            .iter()
+            .map(|m| max_handles_expr(c, m.ty, Some(&m.attrs.constraint), name));
         quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_add(__n, #parts); )* __n })
     };
-    let checks = value_type_checks(ctx, &members.iter().map(|m| (m.ident.to_string(), m.ty)).collect::<Vec<_>>());
+    let ool_parts = members
+        .iter()
+        .map(|m| max_ool_expr(c, m.ty, Some(&m.attrs.constraint), name));
+    let max_ool =
+        quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_add(__n, #ool_parts); )* __n });
+    let checks = value_type_checks(
+        ctx,
+        &members
+            .iter()
+            .map(|m| (m.ident.to_string(), m.ty))
+            .collect::<Vec<_>>(),
+    );
     let by_ref = if resource {
         quote!()
     } else {
@@ -227,6 +331,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             const INLINE_SIZE: usize = #name::__FIDL_LAYOUT.size;
             const ALIGN: usize = #name::__FIDL_LAYOUT.align;
             const MAX_HANDLES: u32 = #max_handles;
+            const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
             const HAS_FLEXIBLE_ENVELOPE: bool = false #(|| <#tys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
             const TRIVIAL: bool = #n > 0 && #name::__FIDL_LAYOUT.packed #(&& <#tys as #c::Layout>::TRIVIAL)*;
@@ -320,7 +425,9 @@ fn option_inner(ty: &Type) -> Option<&Type> {
     if seg.ident != "Option" {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else { return None };
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
     match a.args.first()? {
         syn::GenericArgument::Type(t) if a.args.len() == 1 => Some(t),
         _ => None,
@@ -333,10 +440,16 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let mut inners = Vec::new();
     for m in &members {
         if m.attrs.ordinal.is_none() {
-            return Err(Error::new_spanned(&m.ident, "table members need #[fidl(ordinal = N)]"));
+            return Err(Error::new_spanned(
+                &m.ident,
+                "table members need #[fidl(ordinal = N)]",
+            ));
         }
         if option_inner(m.ty).is_none() {
-            return Err(Error::new_spanned(m.ty, "table members are optional: use Option<T>"));
+            return Err(Error::new_spanned(
+                m.ty,
+                "table members are optional: use Option<T>",
+            ));
         }
     }
     members.sort_by_key(|m| m.attrs.ordinal);
@@ -351,18 +464,38 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let view = view_ident(name);
     let resource = ctx.attrs.resource;
     let fnames: Vec<&Ident> = members.iter().map(|m| &m.ident).collect();
-    let ords: Vec<u64> = members.iter().map(|m| m.attrs.ordinal.expect("checked")).collect();
+    let ords: Vec<u64> = members
+        .iter()
+        .map(|m| m.attrs.ordinal.expect("checked"))
+        .collect();
     let env_off: Vec<usize> = ords.iter().map(|o| 8 * (*o as usize - 1)).collect();
-    let cexprs: Vec<TokenStream> = members.iter().zip(&inners).map(|(m, t)| constraint_expr(c, &quote!(#t), &m.attrs.constraint)).collect();
+    let cexprs: Vec<TokenStream> = members
+        .iter()
+        .zip(&inners)
+        .map(|(m, t)| constraint_expr(c, &quote!(#t), &m.attrs.constraint))
+        .collect();
     let max_handles = match &ctx.attrs.max_handles {
         Some(mh) => quote!(#mh),
         // Unknown members of a resource table may carry any number of handles.
         None if resource => quote!(#c::UNBOUNDED),
         None => quote!(0),
     };
-    let checks = value_type_checks(ctx, &members.iter().zip(&inners).map(|(m, t)| (m.ident.to_string(), *t)).collect::<Vec<_>>());
+    let checks = value_type_checks(
+        ctx,
+        &members
+            .iter()
+            .zip(&inners)
+            .map(|(m, t)| (m.ident.to_string(), *t))
+            .collect::<Vec<_>>(),
+    );
     let encode_body = |by_ref: bool| {
-        let vals = fnames.iter().map(|f| if by_ref { quote!(&self.#f) } else { quote!(self.#f) });
+        let vals = fnames.iter().map(|f| {
+            if by_ref {
+                quote!(&self.#f)
+            } else {
+                quote!(self.#f)
+            }
+        });
         let vals2 = vals.clone();
         quote! {
             let mut __count: u64 = 0;
@@ -431,7 +564,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
                 #c::envelope::decode_table(dec, at, depth, #resource, |dec, ordinal, env_at, depth| {
                     let _ = (&dec, env_at, depth);
                     match ordinal {
-                        #( #ords => #c::envelope::decode_envelope::<__H, #inners>(dec, env_at, #cexprs, depth).map(|_| true), )*
+                        #( #ords => #c::envelope::decode_envelope::<__H, #inners>(dec, env_at, #cexprs, depth, #resource).map(|_| true), )*
                         _ => Ok(false),
                     }
                 })
@@ -473,7 +606,12 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     let (name, c, vis) = (ctx.name, ctx.c, ctx.vis);
     let flexible = match ctx.attrs.strict {
         Some(s) => !s,
-        None => return Err(Error::new_spanned(name, "a union is #[fidl(strict)] or #[fidl(flexible)]")),
+        None => {
+            return Err(Error::new_spanned(
+                name,
+                "a union is #[fidl(strict)] or #[fidl(flexible)]",
+            ));
+        }
     };
     let resource = ctx.attrs.resource;
     let mut known = Vec::new();
@@ -482,11 +620,19 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         let attrs = member_attrs(&v.attrs)?;
         let ty = match &v.fields {
             Fields::Unnamed(u) if u.unnamed.len() == 1 => &u.unnamed[0].ty,
-            _ => return Err(Error::new_spanned(v, "union variants hold exactly one value: `Name(T)`")),
+            _ => {
+                return Err(Error::new_spanned(
+                    v,
+                    "union variants hold exactly one value: `Name(T)`",
+                ));
+            }
         };
         if attrs.unknown {
             if !flexible {
-                return Err(Error::new_spanned(v, "a strict union has no unknown variant"));
+                return Err(Error::new_spanned(
+                    v,
+                    "a strict union has no unknown variant",
+                ));
             }
             if unknown.replace(v.ident.clone()).is_some() {
                 return Err(Error::new_spanned(v, "more than one unknown variant"));
@@ -494,7 +640,10 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             continue;
         }
         if attrs.ordinal.is_none() {
-            return Err(Error::new_spanned(v, "union variants need #[fidl(ordinal = N)]"));
+            return Err(Error::new_spanned(
+                v,
+                "union variants need #[fidl(ordinal = N)]",
+            ));
         }
         known.push((v.ident.clone(), ty, attrs));
     }
@@ -512,19 +661,52 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     let view = view_ident(name);
     let vnames: Vec<&Ident> = known.iter().map(|k| &k.0).collect();
     let tys: Vec<&Type> = known.iter().map(|k| k.1).collect();
-    let ords: Vec<u64> = known.iter().map(|k| k.2.ordinal.expect("checked")).collect();
-    let cexprs: Vec<TokenStream> = known.iter().map(|k| { let ty = k.1; constraint_expr(c, &quote!(#ty), &k.2.constraint) }).collect();
+    let ords: Vec<u64> = known
+        .iter()
+        .map(|k| k.2.ordinal.expect("checked"))
+        .collect();
+    let cexprs: Vec<TokenStream> = known
+        .iter()
+        .map(|k| {
+            let ty = k.1;
+            constraint_expr(c, &quote!(#ty), &k.2.constraint)
+        })
+        .collect();
     let max_handles = match &ctx.attrs.max_handles {
         Some(mh) => quote!(#mh),
         None if !resource => quote!(0),
         None if flexible => quote!(#c::UNBOUNDED),
         None => {
-            let parts = known.iter().map(|k| max_handles_expr(c, k.1, Some(&k.2.constraint), name));
+            let parts = known
+                .iter()
+                .map(|k| max_handles_expr(c, k.1, Some(&k.2.constraint), name));
             quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_max(__n, #parts); )* __n })
         }
     };
-    let checks = value_type_checks(ctx, &known.iter().map(|k| (k.0.to_string(), k.1)).collect::<Vec<_>>());
-    let (unknown_encode, unknown_encode_ref, unknown_view_variant, unknown_view_arm, unknown_from_view) = match &unknown {
+    let max_ool = if flexible {
+        quote!(#c::UNBOUNDED)
+    } else {
+        let parts = known.iter().map(|k| {
+            let ty = k.1;
+            let ool = max_ool_expr(c, ty, Some(&k.2.constraint), name);
+            quote!(#c::layout::envelope_bound(<#ty as #c::Layout>::INLINE_SIZE, #ool))
+        });
+        quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_max(__n, #parts); )* __n })
+    };
+    let checks = value_type_checks(
+        ctx,
+        &known
+            .iter()
+            .map(|k| (k.0.to_string(), k.1))
+            .collect::<Vec<_>>(),
+    );
+    let (
+        unknown_encode,
+        unknown_encode_ref,
+        unknown_view_variant,
+        unknown_view_arm,
+        unknown_from_view,
+    ) = match &unknown {
         Some(u) => (
             quote!(#name::#u(ordinal) => Err(#c::Error::FlexibleUnionUnknownField { ordinal }),),
             quote!(#name::#u(ordinal) => Err(#c::Error::FlexibleUnionUnknownField { ordinal: *ordinal }),),
@@ -565,12 +747,13 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         |dec: &mut #c::Decoder<'_, __H>, ordinal: u64, env_at: usize, depth: u32| {
             let _ = (&dec, env_at, depth);
             match ordinal {
-                #( #ords => #c::envelope::decode_envelope::<__H, #tys>(dec, env_at, #cexprs, depth).map(Some), )*
+                #( #ords => #c::envelope::decode_envelope::<__H, #tys>(dec, env_at, #cexprs, depth, #resource).map(Some), )*
                 _ => Ok(None),
             }
         }
     };
-    let view_doc = format!("The borrowed view of a validated [`{name}`] union: the variant that is set.");
+    let view_doc =
+        format!("The borrowed view of a validated [`{name}`] union: the variant that is set.");
     Ok(quote! {
         #checks
 
@@ -578,6 +761,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             const INLINE_SIZE: usize = 16;
             const ALIGN: usize = 8;
             const MAX_HANDLES: u32 = #max_handles;
+            const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
             const HAS_FLEXIBLE_ENVELOPE: bool = #flexible #(|| <#tys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
             type Constraint = ();
@@ -661,22 +845,39 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
 // ---------------------------------------------------------------------------------------
 
 fn repr_of(ctx: &Ctx<'_>) -> Result<Ident> {
-    let repr = ctx.attrs.repr.clone().ok_or_else(|| Error::new_spanned(ctx.name, "needs #[fidl(repr = u8|u16|u32|u64|i8|i16|i32|i64)]"))?;
-    if !["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"].contains(&repr.to_string().as_str()) {
-        return Err(Error::new_spanned(&repr, "repr must be one of u8, u16, u32, u64, i8, i16, i32, i64"));
+    let repr = ctx.attrs.repr.clone().ok_or_else(|| {
+        Error::new_spanned(
+            ctx.name,
+            "needs #[fidl(repr = u8|u16|u32|u64|i8|i16|i32|i64)]",
+        )
+    })?;
+    if !["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64"].contains(&repr.to_string().as_str())
+    {
+        return Err(Error::new_spanned(
+            &repr,
+            "repr must be one of u8, u16, u32, u64, i8, i16, i32, i64",
+        ));
     }
     Ok(repr)
 }
 
 /// Layout, by-value/by-reference encode and decode of a type that is one integer on the
 /// wire (enums and bits): `to_raw` and `check` are expressions over `self`/`raw`.
-fn gen_integer_like(ctx: &Ctx<'_>, repr: &Ident, strict: bool, to_raw: TokenStream, from_raw: TokenStream, check: TokenStream) -> TokenStream {
+fn gen_integer_like(
+    ctx: &Ctx<'_>,
+    repr: &Ident,
+    strict: bool,
+    to_raw: TokenStream,
+    from_raw: TokenStream,
+    check: TokenStream,
+) -> TokenStream {
     let (name, c) = (ctx.name, ctx.c);
     quote! {
         impl #c::Layout for #name {
             const INLINE_SIZE: usize = ::core::mem::size_of::<#repr>();
             const ALIGN: usize = ::core::mem::size_of::<#repr>();
             const MAX_HANDLES: u32 = 0;
+            const MAX_OUT_OF_LINE: u32 = 0;
             const IS_RESOURCE: bool = false;
             const TRIVIAL: bool = !#strict;
             type Constraint = ();
@@ -728,7 +929,9 @@ fn gen_enum(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     let name = ctx.name;
     let c = ctx.c;
     let repr = repr_of(ctx)?;
-    let strict = ctx.attrs.strict.ok_or_else(|| Error::new_spanned(name, "an enum is #[fidl(strict)] or #[fidl(flexible)]"))?;
+    let strict = ctx.attrs.strict.ok_or_else(|| {
+        Error::new_spanned(name, "an enum is #[fidl(strict)] or #[fidl(flexible)]")
+    })?;
     let mut names = Vec::new();
     let mut values = Vec::new();
     let mut unknown = None;
@@ -736,11 +939,19 @@ fn gen_enum(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         let attrs = member_attrs(&v.attrs)?;
         if attrs.unknown {
             if strict {
-                return Err(Error::new_spanned(v, "a strict enum has no unknown variant"));
+                return Err(Error::new_spanned(
+                    v,
+                    "a strict enum has no unknown variant",
+                ));
             }
             match &v.fields {
                 Fields::Unnamed(u) if u.unnamed.len() == 1 => {}
-                _ => return Err(Error::new_spanned(v, "the unknown variant holds the raw value: `UnknownValue(repr)`")),
+                _ => {
+                    return Err(Error::new_spanned(
+                        v,
+                        "the unknown variant holds the raw value: `UnknownValue(repr)`",
+                    ));
+                }
             }
             unknown = Some(v.ident.clone());
             continue;
@@ -751,17 +962,32 @@ fn gen_enum(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         let value = match (&attrs.value, &v.discriminant) {
             (Some(e), _) => quote!(#e),
             (None, Some((_, e))) => quote!(#e),
-            (None, None) => return Err(Error::new_spanned(v, "enum members need #[fidl(value = N)] or `= N`")),
+            (None, None) => {
+                return Err(Error::new_spanned(
+                    v,
+                    "enum members need #[fidl(value = N)] or `= N`",
+                ));
+            }
         };
         names.push(v.ident.clone());
         values.push(value);
     }
     if !strict && unknown.is_none() {
-        return Err(Error::new_spanned(name, "a flexible enum needs a variant `#[fidl(unknown)] UnknownValue(repr)`"));
+        return Err(Error::new_spanned(
+            name,
+            "a flexible enum needs a variant `#[fidl(unknown)] UnknownValue(repr)`",
+        ));
     }
-    let consts: Vec<Ident> = names.iter().map(|n| format_ident!("__FIDL_VALUE_{}", n)).collect();
+    let consts: Vec<Ident> = names
+        .iter()
+        .map(|n| format_ident!("__FIDL_VALUE_{}", n))
+        .collect();
     let (to_raw_unknown, from_raw_unknown, check) = match &unknown {
-        Some(u) => (quote!(#name::#u(v) => v,), quote!(raw => #name::#u(raw),), quote!()),
+        Some(u) => (
+            quote!(#name::#u(v) => v,),
+            quote!(raw => #name::#u(raw),),
+            quote!(),
+        ),
         None => (
             quote!(),
             quote!(_ => unreachable!("a validated strict enum holds a known value"),),
@@ -797,12 +1023,22 @@ fn gen_bits(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let name = ctx.name;
     let c = ctx.c;
     let repr = repr_of(ctx)?;
-    let strict = ctx.attrs.strict.ok_or_else(|| Error::new_spanned(name, "bits are #[fidl(strict)] or #[fidl(flexible)]"))?;
+    let strict = ctx
+        .attrs
+        .strict
+        .ok_or_else(|| Error::new_spanned(name, "bits are #[fidl(strict)] or #[fidl(flexible)]"))?;
     match fields {
         Fields::Unnamed(u) if u.unnamed.len() == 1 => {}
-        _ => return Err(Error::new_spanned(name, "bits derive on a newtype: `struct B(pub repr);`")),
+        _ => {
+            return Err(Error::new_spanned(
+                name,
+                "bits derive on a newtype: `struct B(pub repr);`",
+            ));
+        }
     }
-    let mask = ctx.attrs.mask.clone().ok_or_else(|| Error::new_spanned(name, "bits need #[fidl(mask = ...)], the OR of all members"))?;
+    let mask = ctx.attrs.mask.clone().ok_or_else(|| {
+        Error::new_spanned(name, "bits need #[fidl(mask = ...)], the OR of all members")
+    })?;
     let check = if strict {
         quote! {
             let unknown = raw & !#name::MASK;
@@ -813,7 +1049,14 @@ fn gen_bits(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     } else {
         quote!()
     };
-    let body = gen_integer_like(ctx, &repr, strict, quote!(self.0), quote!(#name(raw)), check);
+    let body = gen_integer_like(
+        ctx,
+        &repr,
+        strict,
+        quote!(self.0),
+        quote!(#name(raw)),
+        check,
+    );
     let vis = ctx.vis;
     let _ = Span::call_site();
     Ok(quote! {
