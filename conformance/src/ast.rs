@@ -1,5 +1,7 @@
 //! The syntax tree of a `.gidl` file: cases, values, handles.
 
+use std::collections::HashSet;
+
 use crate::bytes::ByteList;
 use crate::error::Span;
 use crate::handles::HandleSubtype;
@@ -171,28 +173,34 @@ pub struct DecodeValue {
 
 impl Value {
     /// Appends every type name this value mentions (record types and `decode` types,
-    /// at any depth) to `out`, skipping names already in it.
+    /// at any depth, in order of first appearance) to `out`, skipping names already
+    /// in it.
     pub fn collect_type_names<'a>(&'a self, out: &mut Vec<&'a str>) {
-        fn push<'a>(out: &mut Vec<&'a str>, name: &'a str) {
-            if !out.contains(&name) {
+        let mut seen: HashSet<&'a str> = out.iter().copied().collect();
+        self.walk_type_names(out, &mut seen);
+    }
+
+    fn walk_type_names<'a>(&'a self, out: &mut Vec<&'a str>, seen: &mut HashSet<&'a str>) {
+        let mut push = |name: &'a str| {
+            if seen.insert(name) {
                 out.push(name);
             }
-        }
+        };
         match &self.kind {
             ValueKind::Record(r) => {
-                push(out, &r.type_name.name);
+                push(&r.type_name.name);
                 for f in &r.fields {
                     if let Field::Named { value, .. } = f {
-                        value.collect_type_names(out);
+                        value.walk_type_names(out, seen);
                     }
                 }
             }
             ValueKind::List(items) => {
                 for v in items {
-                    v.collect_type_names(out);
+                    v.walk_type_names(out, seen);
                 }
             }
-            ValueKind::Decode(d) => push(out, &d.type_name.name),
+            ValueKind::Decode(d) => push(&d.type_name.name),
             ValueKind::Null
             | ValueKind::Bool(_)
             | ValueKind::Int(_)

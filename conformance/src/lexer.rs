@@ -35,6 +35,9 @@ pub(crate) enum Tok {
     Plus,
     Pipe,
     Eof,
+    /// Stands in for the rest of the input after a lexical error; no grammar rule
+    /// accepts it, so the parser stops there and reports the lexer's error.
+    Error,
 }
 
 impl Tok {
@@ -60,6 +63,7 @@ impl Tok {
             Tok::Plus => "`+`".to_owned(),
             Tok::Pipe => "`|`".to_owned(),
             Tok::Eof => "end of file".to_owned(),
+            Tok::Error => "an invalid token".to_owned(),
         }
     }
 }
@@ -72,13 +76,9 @@ pub(crate) struct Token {
 }
 
 /// Splits `src` into tokens, ending with one [`Tok::Eof`].
+#[cfg(test)]
 pub(crate) fn lex(src: &str) -> Result<Vec<Token>, Located> {
-    let mut lx = Lexer {
-        src,
-        pos: 0,
-        line: 1,
-        col: 1,
-    };
+    let mut lx = Lexer::new(src);
     let mut out = Vec::new();
     loop {
         let t = lx.next_token()?;
@@ -90,34 +90,52 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, Located> {
     }
 }
 
-struct Lexer<'a> {
+/// Produces tokens one at a time; after the input ends it keeps returning
+/// [`Tok::Eof`].
+pub(crate) struct Lexer<'a> {
     src: &'a str,
     pos: usize,
     line: u32,
     col: u32,
 }
 
-impl Lexer<'_> {
-    fn peek(&self) -> Option<char> {
-        self.src[self.pos..].chars().next()
+impl<'a> Lexer<'a> {
+    pub(crate) fn new(src: &'a str) -> Lexer<'a> {
+        Lexer {
+            src,
+            pos: 0,
+            line: 1,
+            col: 1,
+        }
     }
 
-    fn peek2(&self) -> Option<char> {
-        let mut it = self.src[self.pos..].chars();
-        it.next();
-        it.next()
+    fn peek(&self) -> Option<u8> {
+        self.src.as_bytes().get(self.pos).copied()
     }
 
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.pos += c.len_utf8();
-        if c == '\n' {
+    fn peek_at(&self, ahead: usize) -> Option<u8> {
+        self.src.as_bytes().get(self.pos + ahead).copied()
+    }
+
+    /// Consumes one byte. Columns count characters: UTF-8 continuation bytes do not
+    /// advance the column.
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.pos += 1;
+        if b == b'\n' {
             self.line = self.line.saturating_add(1);
             self.col = 1;
-        } else {
+        } else if b & 0xC0 != 0x80 {
             self.col = self.col.saturating_add(1);
         }
-        Some(c)
+        Some(b)
+    }
+
+    /// Consumes bytes while `keep` holds.
+    fn bump_while(&mut self, keep: impl Fn(u8) -> bool) {
+        while self.peek().is_some_and(&keep) {
+            self.bump();
+        }
     }
 
     fn here(&self) -> Span {
@@ -138,19 +156,12 @@ impl Lexer<'_> {
 
     fn skip_trivia(&mut self) -> Result<(), Located> {
         loop {
-            match (self.peek(), self.peek2()) {
-                (Some(c), _) if c.is_whitespace() => {
+            match (self.peek(), self.peek_at(1)) {
+                (Some(b' ' | b'\t' | b'\n' | b'\r'), _) => {
                     self.bump();
                 }
-                (Some('/'), Some('/')) => {
-                    while let Some(c) = self.peek() {
-                        if c == '\n' {
-                            break;
-                        }
-                        self.bump();
-                    }
-                }
-                (Some('/'), Some('*')) => {
+                (Some(b'/'), Some(b'/')) => self.bump_while(|b| b != b'\n'),
+                (Some(b'/'), Some(b'*')) => {
                     let start = self.here();
                     self.bump();
                     self.bump();
@@ -159,7 +170,7 @@ impl Lexer<'_> {
                             None => {
                                 return Err((self.close(start), ErrorKind::UnterminatedComment));
                             }
-                            Some('*') if self.peek() == Some('/') => {
+                            Some(b'*') if self.peek() == Some(b'/') => {
                                 self.bump();
                                 break;
                             }
@@ -172,43 +183,43 @@ impl Lexer<'_> {
         }
     }
 
-    fn next_token(&mut self) -> Result<Token, Located> {
+    /// The next token, or the error that stops lexing.
+    pub(crate) fn next_token(&mut self) -> Result<Token, Located> {
         self.skip_trivia()?;
         let start = self.here();
-        let Some(c) = self.bump() else {
+        let Some(b) = self.bump() else {
             return Ok(Token {
                 tok: Tok::Eof,
                 span: start,
             });
         };
-        let tok = match c {
-            '{' => Tok::LBrace,
-            '}' => Tok::RBrace,
-            '[' => Tok::LBracket,
-            ']' => Tok::RBracket,
-            '(' => Tok::LParen,
-            ')' => Tok::RParen,
-            ',' => Tok::Comma,
-            ':' => Tok::Colon,
-            '=' => Tok::Equals,
-            '#' => Tok::Hash,
-            '-' => Tok::Minus,
-            '+' => Tok::Plus,
-            '|' => Tok::Pipe,
-            '"' => self.string(start)?,
-            '\'' => self.char_literal(start)?,
-            c if c.is_ascii_digit() => self.number(start)?,
-            c if c == '_' || c.is_ascii_alphabetic() => {
-                while let Some(c) = self.peek() {
-                    if c == '_' || c.is_ascii_alphanumeric() {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
+        let tok = match b {
+            b'{' => Tok::LBrace,
+            b'}' => Tok::RBrace,
+            b'[' => Tok::LBracket,
+            b']' => Tok::RBracket,
+            b'(' => Tok::LParen,
+            b')' => Tok::RParen,
+            b',' => Tok::Comma,
+            b':' => Tok::Colon,
+            b'=' => Tok::Equals,
+            b'#' => Tok::Hash,
+            b'-' => Tok::Minus,
+            b'+' => Tok::Plus,
+            b'|' => Tok::Pipe,
+            b'"' => self.string(start)?,
+            b'\'' => self.char_literal(start)?,
+            b'0'..=b'9' => self.number(start)?,
+            b if b == b'_' || b.is_ascii_alphabetic() => {
+                self.bump_while(|b| b == b'_' || b.is_ascii_alphanumeric());
                 Tok::Ident(self.src[start.start..self.pos].to_owned())
             }
-            other => return Err((self.close(start), ErrorKind::UnexpectedChar(other))),
+            _ => {
+                // Report the whole character, and consume the rest of it.
+                let c = self.src[start.start..].chars().next().unwrap_or('\u{fffd}');
+                self.bump_while(|b| b & 0xC0 == 0x80);
+                return Err((self.close(start), ErrorKind::UnexpectedChar(c)));
+            }
         };
         Ok(Token {
             tok,
@@ -220,10 +231,7 @@ impl Lexer<'_> {
         let c = self.bump();
         let close = self.bump();
         match (c, close) {
-            (Some(c), Some('\'')) if c.is_ascii() && !c.is_ascii_control() && c != '\\' => {
-                // `c` is ASCII, so it is exactly one byte.
-                Ok(Tok::Char(c as u8))
-            }
+            (Some(c), Some(b'\'')) if (b' '..=b'~').contains(&c) && c != b'\\' => Ok(Tok::Char(c)),
             _ => Err((self.close(start), ErrorKind::InvalidCharLiteral)),
         }
     }
@@ -233,41 +241,38 @@ impl Lexer<'_> {
         loop {
             let esc_start = self.here();
             match self.bump() {
-                None | Some('\n') => {
+                None | Some(b'\n') => {
                     return Err((self.close(start), ErrorKind::UnterminatedString));
                 }
-                Some('"') => return Ok(Tok::Str(out)),
-                Some('\\') => self.escape(esc_start, &mut out)?,
-                Some(c) => {
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-                }
+                Some(b'"') => return Ok(Tok::Str(out)),
+                Some(b'\\') => self.escape(esc_start, &mut out)?,
+                // The source is UTF-8, so copying bytes copies characters.
+                Some(b) => out.push(b),
             }
         }
     }
 
     /// Reads one escape after its backslash (Go string-literal rules).
     fn escape(&mut self, esc_start: Span, out: &mut Vec<u8>) -> Result<(), Located> {
+        // Byte-wise, so the span may end inside a multi-byte character: render lossily.
         let bad = |lx: &Self| {
             let span = lx.close(esc_start);
-            (
-                span,
-                ErrorKind::InvalidEscape(lx.src[span.start..span.end].to_owned()),
-            )
+            let text = String::from_utf8_lossy(&lx.src.as_bytes()[span.start..span.end]);
+            (span, ErrorKind::InvalidEscape(text.into_owned()))
         };
         let Some(c) = self.bump() else {
             return Err(bad(self));
         };
         let simple = match c {
-            'a' => Some(0x07),
-            'b' => Some(0x08),
-            'f' => Some(0x0c),
-            'n' => Some(b'\n'),
-            'r' => Some(b'\r'),
-            't' => Some(b'\t'),
-            'v' => Some(0x0b),
-            '\\' => Some(b'\\'),
-            '"' => Some(b'"'),
+            b'a' => Some(0x07),
+            b'b' => Some(0x08),
+            b'f' => Some(0x0c),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'v' => Some(0x0b),
+            b'\\' => Some(b'\\'),
+            b'"' => Some(b'"'),
             _ => None,
         };
         if let Some(b) = simple {
@@ -275,20 +280,20 @@ impl Lexer<'_> {
             return Ok(());
         }
         let (digits, radix) = match c {
-            'x' => (2, 16),
-            'u' => (4, 16),
-            'U' => (8, 16),
-            '0'..='7' => (3, 8),
+            b'x' => (2, 16),
+            b'u' => (4, 16),
+            b'U' => (8, 16),
+            b'0'..=b'7' => (3, 8),
             _ => return Err(bad(self)),
         };
         let mut value: u32 = 0;
         let mut taken = 0;
         if radix == 8 {
-            value = c.to_digit(8).unwrap_or(0);
+            value = u32::from(c - b'0');
             taken = 1;
         }
         while taken < digits {
-            let Some(d) = self.peek().and_then(|ch| ch.to_digit(radix)) else {
+            let Some(d) = self.peek().and_then(|b| char::from(b).to_digit(radix)) else {
                 self.bump();
                 return Err(bad(self));
             };
@@ -296,16 +301,12 @@ impl Lexer<'_> {
             value = value * radix + d;
             taken += 1;
         }
-        match c {
-            'x' | '0'..='7' => {
-                let b = u8::try_from(value).map_err(|_| bad(self))?;
-                out.push(b);
-            }
-            _ => {
-                let ch = char::from_u32(value).ok_or_else(|| bad(self))?;
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-            }
+        if matches!(c, b'x' | b'0'..=b'7') {
+            out.push(u8::try_from(value).map_err(|_| bad(self))?);
+        } else {
+            let ch = char::from_u32(value).ok_or_else(|| bad(self))?;
+            let mut buf = [0u8; 4];
+            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
         }
         Ok(())
     }
@@ -315,10 +316,10 @@ impl Lexer<'_> {
         // after a decimal exponent marker.
         let rest = &self.src[start.start..];
         let hex = rest.starts_with("0x") || rest.starts_with("0X");
-        while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+        while let Some(b) = self.peek() {
+            if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' {
                 self.bump();
-                if !hex && (c == 'e' || c == 'E') && matches!(self.peek(), Some('+' | '-')) {
+                if !hex && (b == b'e' || b == b'E') && matches!(self.peek(), Some(b'+' | b'-')) {
                     self.bump();
                 }
             } else {
@@ -333,17 +334,17 @@ impl Lexer<'_> {
 
 /// Interprets a numeric literal. `None` if it is malformed or does not fit in `u64`.
 fn parse_number(text: &str) -> Option<Tok> {
-    let lower = text.get(..2).map(str::to_ascii_lowercase);
-    let (digits, radix) = match lower.as_deref() {
-        Some("0x") => (&text[2..], 16),
-        Some("0b") => (&text[2..], 2),
-        Some("0o") => (&text[2..], 8),
+    let b = text.as_bytes();
+    let (digits, radix) = match (b.first(), b.get(1)) {
+        (Some(b'0'), Some(b'x' | b'X')) => (&text[2..], 16),
+        (Some(b'0'), Some(b'b' | b'B')) => (&text[2..], 2),
+        (Some(b'0'), Some(b'o' | b'O')) => (&text[2..], 8),
         _ => (text, 10),
     };
-    if radix == 10 && (text.contains('.') || text.contains(['e', 'E'])) {
+    if radix == 10 && text.bytes().any(|c| matches!(c, b'.' | b'e' | b'E')) {
         let ok = text
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+            .bytes()
+            .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'));
         return if ok {
             text.parse::<f64>()
                 .ok()
@@ -360,11 +361,16 @@ fn parse_number(text: &str) -> Option<Tok> {
     if digits.ends_with('_') || digits.contains("__") {
         return None;
     }
-    let cleaned: String = digits.chars().filter(|&c| c != '_').collect();
-    if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_digit(radix)) {
-        return None;
+    let mut value: u64 = 0;
+    let mut any = false;
+    for c in digits.bytes().filter(|&c| c != b'_') {
+        let d = char::from(c).to_digit(radix)?;
+        value = value
+            .checked_mul(u64::from(radix))?
+            .checked_add(u64::from(d))?;
+        any = true;
     }
-    u64::from_str_radix(&cleaned, radix).ok().map(Tok::Int)
+    any.then_some(Tok::Int(value))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! does. Nesting is bounded by [`MAX_NESTING`], so hostile input cannot exhaust the
 //! stack.
 
+use std::collections::HashSet;
 use std::mem;
 
 use crate::ast::{
@@ -13,7 +14,7 @@ use crate::ast::{
 use crate::bytes::{ByteItem, ByteItemKind, ByteList};
 use crate::error::{Error, ErrorKind, Located, Span};
 use crate::handles::{HandleSubtype, rights};
-use crate::lexer::{Tok, Token, lex};
+use crate::lexer::{Lexer, Tok, Token};
 use crate::names::{Binding, CaseKind, ErrorCode};
 
 /// The deepest nesting of lists, records and `decode(...)` a value may have. The
@@ -32,27 +33,32 @@ pub const MAX_REPEATED_NODES: usize = 1 << 20;
 /// in one section, no handle defined and unused, and no two cases of one kind with one
 /// name.
 pub fn parse_file(file: &str, source: &str) -> Result<Vec<Case>, Error> {
-    let tokens = lex(source).map_err(|(span, kind)| Error::at(file, span, kind))?;
-    let mut p = Parser {
-        toks: tokens,
-        pos: 0,
-        depth: 0,
-        repeated: 0,
-    };
+    let mut p = Parser::new(source);
     let mut cases = Vec::new();
     while p.peek().tok != Tok::Eof {
-        let case = p
-            .case(file)
-            .map_err(|(span, kind)| Error::at(file, span, kind))?;
-        cases.push(case);
+        match p.case(file) {
+            Ok(case) => cases.push(case),
+            Err(e) => {
+                let (span, kind) = p.first_error(e);
+                return Err(Error::at(file, span, kind));
+            }
+        }
     }
     crate::loader::check_unique(&cases)?;
     Ok(cases)
 }
 
-struct Parser {
-    toks: Vec<Token>,
-    pos: usize,
+/// A recursive-descent parser over a token stream with two tokens of lookahead.
+struct Parser<'a> {
+    lexer: Lexer<'a>,
+    /// The current token.
+    cur: Token,
+    /// The token after it.
+    next: Token,
+    /// The span of the last consumed token.
+    prev: Span,
+    /// The lexer's error, once it has failed; `cur`/`next` are then [`Tok::Error`].
+    lex_error: Option<Located>,
     depth: usize,
     /// Value nodes created by `repeat(...)` in the current case.
     repeated: usize,
@@ -101,31 +107,72 @@ fn unexpected(expected: &'static str, found: &Token) -> Located {
     )
 }
 
-impl Parser {
+impl<'a> Parser<'a> {
+    fn new(source: &'a str) -> Parser<'a> {
+        let mut p = Parser {
+            lexer: Lexer::new(source),
+            cur: Token {
+                tok: Tok::Eof,
+                span: Span::default(),
+            },
+            next: Token {
+                tok: Tok::Eof,
+                span: Span::default(),
+            },
+            prev: Span::default(),
+            lex_error: None,
+            depth: 0,
+            repeated: 0,
+        };
+        p.cur = p.pull();
+        p.next = p.pull();
+        p
+    }
+
+    /// The next token from the lexer; after a lexical error, [`Tok::Error`] for good.
+    fn pull(&mut self) -> Token {
+        if let Some((span, _)) = &self.lex_error {
+            return Token {
+                tok: Tok::Error,
+                span: *span,
+            };
+        }
+        match self.lexer.next_token() {
+            Ok(t) => t,
+            Err(e) => {
+                let span = e.0;
+                self.lex_error = Some(e);
+                Token {
+                    tok: Tok::Error,
+                    span,
+                }
+            }
+        }
+    }
+
+    /// The error to report: the lexer's, if it failed at or before `parse_error`'s
+    /// position (the parser then only saw the [`Tok::Error`] stand-in), else the
+    /// parser's.
+    fn first_error(&mut self, parse_error: Located) -> Located {
+        match self.lex_error.take() {
+            Some(lex) if lex.0.start <= parse_error.0.start => lex,
+            _ => parse_error,
+        }
+    }
+
     fn peek(&self) -> &Token {
-        // `lex` always ends the list with Eof and `bump` never moves past it.
-        &self.toks[self.pos.min(self.toks.len() - 1)]
+        &self.cur
     }
 
     fn peek2(&self) -> &Tok {
-        let i = (self.pos + 1).min(self.toks.len() - 1);
-        &self.toks[i].tok
+        &self.next.tok
     }
 
     fn bump(&mut self) -> Token {
-        let last = self.toks.len() - 1;
-        if self.pos >= last {
-            return self.toks[last].clone();
-        }
-        let span = self.toks[self.pos].span;
-        let t = mem::replace(
-            &mut self.toks[self.pos],
-            Token {
-                tok: Tok::Eof,
-                span,
-            },
-        );
-        self.pos += 1;
+        let pulled = self.pull();
+        let next = mem::replace(&mut self.next, pulled);
+        let t = mem::replace(&mut self.cur, next);
+        self.prev = t.span;
         t
     }
 
@@ -674,7 +721,7 @@ impl Parser {
             },
             _ => return Err(unexpected("a value", self.peek())),
         };
-        let end = self.toks[self.pos.saturating_sub(1)].span;
+        let end = self.prev;
         Ok(Value {
             kind,
             span: start.to(end),
@@ -797,14 +844,13 @@ impl Parser {
         self.enter(type_name.span)?;
         self.expect(&Tok::LBrace, "`{`")?;
         let mut fields: Vec<Field> = Vec::new();
+        let mut names = HashSet::new();
+        let mut ordinals = HashSet::new();
         self.comma_list(&Tok::RBrace, "`,` or `}`", |p| {
             let key = p.bump();
             let field = match key.tok {
                 Tok::Ident(name) => {
-                    if fields
-                        .iter()
-                        .any(|f| matches!(f, Field::Named { name: n, .. } if n.name == name))
-                    {
+                    if !names.insert(name.clone()) {
                         return Err((key.span, ErrorKind::DuplicateField(name)));
                     }
                     p.expect(&Tok::Colon, "`:`")?;
@@ -817,10 +863,7 @@ impl Parser {
                     }
                 }
                 Tok::Int(ordinal) => {
-                    if fields
-                        .iter()
-                        .any(|f| matches!(f, Field::Unknown { ordinal: o, .. } if *o == ordinal))
-                    {
+                    if !ordinals.insert(ordinal) {
                         return Err((key.span, ErrorKind::DuplicateField(ordinal.to_string())));
                     }
                     p.expect(&Tok::Colon, "`:`")?;
