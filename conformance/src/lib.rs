@@ -33,6 +33,24 @@
 //! # Ok::<(), handoff_conformance::Error>(())
 //! ```
 //!
+//! # The format, as this reader accepts it
+//!
+//! A file is a sequence of cases `KIND("Name") { key = ..., }`; see [`Case`] for the keys
+//! each kind takes. Lists and blocks are comma-separated with optional trailing commas;
+//! `//` and `/* */` comments go anywhere (`// gidl-format off/on` are just comments).
+//!
+//! * Values ([`ValueKind`]): integers (`18`, `0xff`, `0b1_0`, `-128`), floats (`1.5`,
+//!   `-3.4e+38`), `raw_float(0x7f800000)`, strings with Go escapes (`"!"`,
+//!   kept as bytes), `true`/`false`, `null`, lists `[...]` whose items may be
+//!   `repeat(value):count`, records `T{field: v, 1234: {bytes = [...], handles = [...]},
+//!   5: null}`, handles `#0`, `restrict(#0, type: event, rights: basic)` and
+//!   `decode({type = T, bytes = {v2 = [...]}, handles = {v2 = [...]}})`.
+//! * Byte lists ([`ByteList`]): `0x12`, `18`, `'a'`, `num(v):n` (1 to 8 bytes,
+//!   little-endian, two's complement), `repeat(b):n`, `padding:n`.
+//! * Handles ([`HandleDef`], [`HandleDisposition`]): subtypes `event` and `channel`;
+//!   rights are names from [`rights::NAMES`] joined by `+` or `|` (union) and `-`
+//!   (removal), e.g. `channel_default - signal`.
+//!
 //! To read the whole suite, use [`load_suite`] (which finds the directory through
 //! `$HANDOFF_CONFORMANCE_DIR`, defaulting to `shared/conformance` beside the checkout)
 //! or [`load_dir`]. Errors carry `file:line:col`.

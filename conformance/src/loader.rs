@@ -1,5 +1,6 @@
 //! Finding the suite directory and loading every `.gidl` file in it.
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,12 @@ pub const MAX_FILE_BYTES: u64 = 16 << 20;
 /// [`DEFAULT_SUITE_DIR`]. Fails with [`ErrorKind::MissingSuiteDir`] if it is not a
 /// directory.
 pub fn suite_dir() -> Result<PathBuf, Error> {
-    let dir = match std::env::var_os(SUITE_DIR_ENV) {
+    suite_dir_from(std::env::var_os(SUITE_DIR_ENV))
+}
+
+/// [`suite_dir`] with the environment variable's value passed in.
+fn suite_dir_from(env_value: Option<OsString>) -> Result<PathBuf, Error> {
+    let dir = match env_value {
         Some(d) if !d.is_empty() => PathBuf::from(d),
         _ => PathBuf::from(DEFAULT_SUITE_DIR),
     };
@@ -124,4 +130,30 @@ pub(crate) fn check_unique(cases: &[Case]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suite_dir_resolution() {
+        let default = suite_dir_from(None).expect("the default suite directory exists");
+        assert!(default.join("README.md").is_file());
+        assert_eq!(suite_dir_from(Some(OsString::new())).unwrap(), default);
+        let tmp = std::env::temp_dir();
+        assert_eq!(
+            suite_dir_from(Some(tmp.clone().into_os_string())).unwrap(),
+            tmp
+        );
+        let missing = tmp.join("handoff-no-such-suite-dir");
+        let e = suite_dir_from(Some(missing.clone().into_os_string())).unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::MissingSuiteDir {
+                path: missing.display().to_string()
+            }
+        );
+        assert!(e.to_string().contains(SUITE_DIR_ENV));
+    }
 }
