@@ -441,16 +441,12 @@ impl<'a> Parser<'a> {
                 n += 1;
                 continue;
             }
-            return match LayoutKind::from_keyword(word) {
-                Some(LayoutKind::Enum | LayoutKind::Bits) => {
-                    matches!(
-                        self.peek_at(n + 1).kind,
-                        TokenKind::LBrace | TokenKind::Colon
-                    )
-                }
-                Some(_) => self.peek_at(n + 1).kind == TokenKind::LBrace,
-                None => false,
-            };
+            // `enum : uint8 {`; for other kinds `: T` is an error the resolver explains.
+            return LayoutKind::from_keyword(word).is_some()
+                && matches!(
+                    self.peek_at(n + 1).kind,
+                    TokenKind::LBrace | TokenKind::Colon
+                );
         }
     }
 

@@ -15,8 +15,20 @@ use crate::shape::TypeShape;
 use crate::source::{FileId, Location, SourceMap, Span};
 use std::collections::{HashMap, HashSet};
 
-/// Deepest chain of constant/alias/enum definitions followed while evaluating one of them.
-const MAX_DEFINITION_DEPTH: usize = 128;
+/// Deepest chain of constant/alias/enum definitions and nested type constructors followed
+/// while resolving one of them.
+const MAX_DEFINITION_DEPTH: usize = 256;
+
+/// Deepest nesting of a resolved type (`vector<vector<...>>`, aliases expanded).
+const MAX_TYPE_DEPTH: usize = 128;
+
+/// Nesting depth of a resolved type (1 for a leaf).
+fn type_depth(ty: &Type) -> usize {
+    match ty {
+        Type::Vector { element, .. } | Type::Array { element, .. } => 1 + type_depth(element),
+        _ => 1,
+    }
+}
 
 /// Parsed files of one compilation, grouped into libraries.
 struct ParsedLibrary {
@@ -71,6 +83,7 @@ pub(crate) fn compile(
             l.files
                 .iter()
                 .flat_map(|(_, f)| f.usings.iter().map(|u| u.library.dotted()))
+                .filter(|used| *used != l.name)
         })
         .collect();
     let roots: Vec<&ParsedLibrary> = main_libs
@@ -114,6 +127,10 @@ pub(crate) fn compile(
         if let Some(u) = usings.get(top.1) {
             top.1 += 1;
             let name = u.library.dotted();
+            if name == lib.name {
+                // Reported when the library is resolved.
+                continue;
+            }
             match state.get(&name) {
                 Some(true) => {}
                 Some(false) => {
@@ -347,6 +364,7 @@ impl ConstType {
 struct EnumInfo {
     subtype: PrimitiveSubtype,
     bits: bool,
+    strict: bool,
     members: Vec<(String, i128)>,
 }
 
@@ -771,11 +789,19 @@ impl<'a> Resolver<'a> {
         scope: usize,
         ctor: &'a ast::TypeCtor,
     ) -> Option<(Type, Option<Name>)> {
-        let (partial, alias, boxed) = self.resolve_partial(scope, ctor)?;
-        let partial =
-            self.apply_constraints(scope, partial, &ctor.constraints, boxed, ctor.span)?;
-        let ty = self.finish(partial, ctor.span)?;
-        Some((ty, alias))
+        if !self.enter(ctor.span) {
+            self.leave();
+            return None;
+        }
+        let result = self
+            .resolve_partial(scope, ctor)
+            .and_then(|(partial, alias, boxed)| {
+                let partial =
+                    self.apply_constraints(scope, partial, &ctor.constraints, boxed, ctor.span)?;
+                Some((self.finish(partial, ctor.span)?, alias))
+            });
+        self.leave();
+        result
     }
 
     fn finish(&mut self, p: Partial, span: Span) -> Option<Type> {
@@ -1035,7 +1061,20 @@ impl<'a> Resolver<'a> {
 
     fn type_param(&mut self, scope: usize, p: &'a LayoutParam) -> Option<Type> {
         match p {
-            LayoutParam::Type(t) => self.resolve_type(scope, t).map(|(t, _)| t),
+            LayoutParam::Type(t) => {
+                let (ty, _) = self.resolve_type(scope, t)?;
+                // Aliases compose, so a type can nest deeper than its source text; bound it
+                // so every later walk over types stays shallow.
+                if type_depth(&ty) >= MAX_TYPE_DEPTH {
+                    self.err(
+                        ErrorKind::NestingTooDeep,
+                        t.span,
+                        format!("this type nests more than {MAX_TYPE_DEPTH} levels deep"),
+                    );
+                    return None;
+                }
+                Some(ty)
+            }
             LayoutParam::Literal(_, span) => {
                 self.err(
                     ErrorKind::BadLayoutParameter,
@@ -1629,6 +1668,25 @@ impl<'a> Resolver<'a> {
                     );
                     return None;
                 }
+                // A strict bits value holds only members. (The bits type's own members are
+                // evaluated while it is in progress, as plain integers.)
+                if let ConstType::Bits(name, _) = t {
+                    if !self.in_progress.contains(name) {
+                        let info = self.enum_info(name, span)?;
+                        let mask = info.members.iter().fold(0, |acc, (_, v)| acc | v);
+                        if info.strict && x & !mask != 0 {
+                            self.err(
+                                ErrorKind::ConstantOutOfRange,
+                                span,
+                                format!(
+                                    "{x:#x} has bits that are not members of strict bits `{}`",
+                                    name.name
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                }
                 Some(v)
             }
             (ConstValue::Float(x), ConstType::Float(PrimitiveSubtype::Float32)) => {
@@ -1859,9 +1917,11 @@ impl<'a> Resolver<'a> {
             }
             members.push((mname.name.clone(), v));
         }
+        let strict = layout.modifiers.iter().any(|(m, _)| *m == Modifier::Strict);
         (!failed).then_some(EnumInfo {
             subtype,
             bits,
+            strict,
             members,
         })
     }

@@ -7,6 +7,10 @@ use crate::source::{FileId, MAX_FILE_LEN, SourceMap};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// Stack for the compile thread. Debug builds use up to ~16 KiB per nesting level and the
+/// deepest accepted input nests a few hundred levels, so this leaves a wide margin.
+const COMPILE_STACK_BYTES: usize = 64 << 20;
+
 /// Collects `.fidl` sources, then compiles them with [`Loader::load`].
 ///
 /// Files added with `add_file`/`add_dir`/`add_source` are the *target* library (they may also
@@ -108,7 +112,25 @@ impl Loader {
         if !self.errors.is_empty() {
             return Err(Error::new(self.errors.list.clone()));
         }
-        let (libraries, components) = crate::resolve::compile(&self.map, &self.main, &self.deps)?;
+        let compile = || crate::resolve::compile(&self.map, &self.main, &self.deps);
+        // Parsing and resolution recurse (bounded: `parser::MAX_NESTING`, the resolver's
+        // definition depth); run them on a thread whose stack surely holds the deepest
+        // accepted input, whatever the caller's stack is. Only touched pages are committed.
+        let result = std::thread::scope(|scope| {
+            match std::thread::Builder::new()
+                .name("handoff-idl-compile".into())
+                .stack_size(COMPILE_STACK_BYTES)
+                .spawn_scoped(scope, compile)
+            {
+                Ok(handle) => match handle.join() {
+                    Ok(result) => result,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                // No threads on this platform: the caller's stack has to do.
+                Err(_) => compile(),
+            }
+        });
+        let (libraries, components) = result?;
         Ok(Root::new(libraries, components))
     }
 
