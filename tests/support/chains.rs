@@ -192,6 +192,24 @@ pub type Vec33 = nested_vec!(
     x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x
 );
 
+/// Nested vectors built `levels` deep: one element per level, the innermost empty.
+pub trait Nest {
+    /// The value.
+    fn nest(levels: usize) -> Self;
+}
+
+impl Nest for u8 {
+    fn nest(_: usize) -> Self {
+        0
+    }
+}
+
+impl<T: Nest> Nest for Vec<T> {
+    fn nest(levels: usize) -> Self {
+        if levels <= 1 { Vec::new() } else { vec![T::nest(levels - 1)] }
+    }
+}
+
 /// The bytes of `levels` nested vectors, each with one element but the innermost, which
 /// is empty (an empty vector's body is still an object at its depth).
 pub fn nested_vec_bytes(levels: usize) -> Vec<u8> {
