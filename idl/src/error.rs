@@ -190,6 +190,11 @@ impl Diagnostics {
         }
     }
 
+    /// Whether no more diagnostics will be kept.
+    pub(crate) fn is_full(&self) -> bool {
+        self.list.len() >= MAX_DIAGNOSTICS
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

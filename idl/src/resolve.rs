@@ -14,10 +14,16 @@ use crate::naming;
 use crate::shape::TypeShape;
 use crate::source::{FileId, Location, SourceMap, Span};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// Deepest chain of constant/alias/enum definitions and nested type constructors followed
 /// while resolving one of them.
 const MAX_DEFINITION_DEPTH: usize = 256;
+
+/// How much resolved data (types, constant strings) one compilation may build. Aliases and
+/// constants are expanded where they are used, so a small file could otherwise ask for a huge
+/// model (`alias A = <deep type>;` used a million times).
+const MAX_RESOLVED_BYTES: usize = 64 << 20;
 
 /// Deepest nesting of a resolved type (`vector<vector<...>>`, aliases expanded).
 const MAX_TYPE_DEPTH: usize = 128;
@@ -186,6 +192,7 @@ pub(crate) fn compile(
         resources: HashMap::new(),
         in_progress: HashSet::new(),
         depth: 0,
+        budget: MAX_RESOLVED_BYTES,
     };
     let mut libs = Vec::new();
     for parsed in order {
@@ -365,7 +372,12 @@ struct EnumInfo {
     subtype: PrimitiveSubtype,
     bits: bool,
     strict: bool,
+    /// Members in declaration order.
     members: Vec<(String, i128)>,
+    by_name: HashMap<String, i128>,
+    by_value: HashMap<i128, String>,
+    /// OR of every member.
+    mask: i128,
 }
 
 #[derive(Debug, Clone)]
@@ -388,10 +400,13 @@ struct Resolver<'a> {
     libraries: HashSet<String>,
     consts: HashMap<Name, Option<(ConstType, ConstValue)>>,
     aliases: HashMap<Name, Option<Partial>>,
-    enums: HashMap<Name, Option<EnumInfo>>,
+    enums: HashMap<Name, Option<Rc<EnumInfo>>>,
     resources: HashMap<Name, Option<ResourceInfo>>,
     in_progress: HashSet<Name>,
     depth: usize,
+    /// Bytes of resolved types and constant strings still allowed (see
+    /// [`MAX_RESOLVED_BYTES`]).
+    budget: usize,
 }
 
 fn layout_key(layout: &ast::Layout) -> usize {
@@ -761,6 +776,32 @@ impl<'a> Resolver<'a> {
         self.decls.get(name).map(|e| e.source)
     }
 
+    /// Takes `bytes` from the budget; `None` (with one error) once it is spent.
+    fn charge(&mut self, bytes: usize, span: Span) -> Option<()> {
+        if self.budget == 0 {
+            return None;
+        }
+        match self.budget.checked_sub(bytes) {
+            Some(rest) => {
+                self.budget = rest;
+                Some(())
+            }
+            None => {
+                self.budget = 0;
+                self.err(
+                    ErrorKind::TypeTooLarge,
+                    span,
+                    format!(
+                        "the library expands to more than {} MiB of resolved types and \
+                         constants (aliases and constants are copied where they are used)",
+                        MAX_RESOLVED_BYTES >> 20
+                    ),
+                );
+                None
+            }
+        }
+    }
+
     /// Enters a nested definition; false (with an error) when definitions nest too deeply.
     fn enter(&mut self, span: Span) -> bool {
         self.depth += 1;
@@ -798,7 +839,9 @@ impl<'a> Resolver<'a> {
             .and_then(|(partial, alias, boxed)| {
                 let partial =
                     self.apply_constraints(scope, partial, &ctor.constraints, boxed, ctor.span)?;
-                Some((self.finish(partial, ctor.span)?, alias))
+                let ty = self.finish(partial, ctor.span)?;
+                self.charge(type_depth(&ty) * std::mem::size_of::<Type>(), ctor.span)?;
+                Some((ty, alias))
             });
         self.leave();
         result
@@ -1398,12 +1441,7 @@ impl<'a> Resolver<'a> {
             Some(enum_name),
         )?;
         let ConstValue::Int(v) = v else { return None };
-        let member = info
-            .members
-            .iter()
-            .find(|(_, value)| *value == v)
-            .map(|(n, _)| n.clone())
-            .unwrap_or_default();
+        let member = info.by_value.get(&v).cloned().unwrap_or_default();
         let Ok(v) = u32::try_from(v) else {
             self.err(
                 ErrorKind::ConstantOutOfRange,
@@ -1456,7 +1494,11 @@ impl<'a> Resolver<'a> {
 
     fn const_value(&mut self, name: &Name, use_span: Span) -> Option<(ConstType, ConstValue)> {
         if let Some(done) = self.consts.get(name) {
-            return done.clone();
+            let done = done.clone();
+            if let Some((_, ConstValue::String(s))) = &done {
+                self.charge(s.len(), use_span)?;
+            }
+            return done;
         }
         if !self.in_progress.insert(name.clone()) {
             self.err(
@@ -1532,7 +1574,7 @@ impl<'a> Resolver<'a> {
                     let local = Name::new(self.scopes[scope].library.clone(), single.name.clone());
                     if !self.decls.contains_key(&local) {
                         let info = self.enum_info(implicit, id.span)?;
-                        if let Some((_, v)) = info.members.iter().find(|(n, _)| *n == single.name) {
+                        if let Some(v) = info.by_name.get(&single.name) {
                             let src = if info.bits {
                                 ConstType::Bits(implicit.clone(), info.subtype)
                             } else {
@@ -1575,7 +1617,7 @@ impl<'a> Resolver<'a> {
                             return None;
                         }
                         let info = self.enum_info(&decl, id.span)?;
-                        let Some((_, v)) = info.members.iter().find(|(n, _)| *n == member) else {
+                        let Some(v) = info.by_name.get(&member) else {
                             self.err(
                                 ErrorKind::UnknownName,
                                 id.span,
@@ -1673,8 +1715,7 @@ impl<'a> Resolver<'a> {
                 if let ConstType::Bits(name, _) = t {
                     if !self.in_progress.contains(name) {
                         let info = self.enum_info(name, span)?;
-                        let mask = info.members.iter().fold(0, |acc, (_, v)| acc | v);
-                        if info.strict && x & !mask != 0 {
+                        if info.strict && x & !info.mask != 0 {
                             self.err(
                                 ErrorKind::ConstantOutOfRange,
                                 span,
@@ -1782,7 +1823,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn enum_info(&mut self, name: &Name, use_span: Span) -> Option<EnumInfo> {
+    fn enum_info(&mut self, name: &Name, use_span: Span) -> Option<Rc<EnumInfo>> {
         if let Some(done) = self.enums.get(name) {
             return done.clone();
         }
@@ -1829,7 +1870,7 @@ impl<'a> Resolver<'a> {
         name: &Name,
         scope: usize,
         layout: &'a ast::Layout,
-    ) -> Option<EnumInfo> {
+    ) -> Option<Rc<EnumInfo>> {
         let bits = layout.kind == LayoutKind::Bits;
         let word = layout.kind.keyword();
         let subtype = match &layout.subtype {
@@ -1862,6 +1903,7 @@ impl<'a> Resolver<'a> {
             }
         };
         let mut members: Vec<(String, i128)> = Vec::new();
+        let mut by_value: HashMap<i128, String> = HashMap::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         let mut failed = false;
         for m in &layout.members {
@@ -1904,7 +1946,7 @@ impl<'a> Resolver<'a> {
                 );
                 failed = true;
             }
-            if let Some((other, _)) = members.iter().find(|(_, x)| *x == v) {
+            if let Some(other) = by_value.get(&v) {
                 self.err(
                     ErrorKind::InvalidMemberValue,
                     value.span(),
@@ -1914,15 +1956,24 @@ impl<'a> Resolver<'a> {
                     ),
                 );
                 failed = true;
+            } else {
+                by_value.insert(v, mname.name.clone());
             }
             members.push((mname.name.clone(), v));
         }
         let strict = layout.modifiers.iter().any(|(m, _)| *m == Modifier::Strict);
-        (!failed).then_some(EnumInfo {
-            subtype,
-            bits,
-            strict,
-            members,
+        let by_name = members.iter().cloned().collect();
+        let mask = members.iter().fold(0, |acc, (_, v)| acc | v);
+        (!failed).then(|| {
+            Rc::new(EnumInfo {
+                subtype,
+                bits,
+                strict,
+                members,
+                by_name,
+                by_value,
+                mask,
+            })
         })
     }
 
@@ -2303,11 +2354,7 @@ impl<'a> Resolver<'a> {
                     let MemberBody::Value { name: mname, .. } = &m.body else {
                         continue;
                     };
-                    let value = info
-                        .members
-                        .iter()
-                        .find(|(n, _)| *n == mname.name)
-                        .map_or(0, |(_, v)| *v);
+                    let value = info.by_name.get(&mname.name).copied().unwrap_or(0);
                     let (doc, attributes) = self.attributes(&m.attrs);
                     members.push(ValueMember {
                         name: mname.name.clone(),
@@ -2319,10 +2366,7 @@ impl<'a> Resolver<'a> {
                 }
                 let shape = TypeShape::default();
                 if info.bits {
-                    let mask = info
-                        .members
-                        .iter()
-                        .fold(0u64, |acc, (_, v)| acc | u64::try_from(*v).unwrap_or(0));
+                    let mask = u64::try_from(info.mask).unwrap_or(0);
                     Some(DeclKind::Bits(model::Bits {
                         strict,
                         subtype: info.subtype,

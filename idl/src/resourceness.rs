@@ -21,6 +21,9 @@ pub(crate) fn check(libs: &[Library], diags: &mut Diagnostics) {
                 if !is_resource(ty, &decls) {
                     continue;
                 }
+                if diags.is_full() {
+                    return;
+                }
                 let chain = chain(decl, member, ty, &decls);
                 let word = decl.kind_name();
                 diags.push(

@@ -41,7 +41,7 @@ fn clamp_u32(v: usize) -> u32 {
 
 /// The largest source file accepted (bytes). Larger files are rejected with a typed error,
 /// which keeps every offset in a `u32` and bounds the memory a hostile input can claim.
-pub const MAX_FILE_LEN: usize = 16 << 20;
+pub const MAX_FILE_LEN: usize = 4 << 20;
 
 /// One loaded `.fidl` file.
 #[derive(Debug, Clone)]

@@ -262,3 +262,74 @@ fn token_soup_never_panics() {
         must_not_panic(&format!("soup #{i}: {src}"), &loader);
     }
 }
+
+/// Aliases are copied where they are used; a small file cannot make that copying unbounded.
+#[test]
+fn alias_amplification_is_bounded() {
+    let nest = |inner: &str| format!("{}{inner}{}", "vector<".repeat(60), ">".repeat(60));
+    let mut src = format!(
+        "library t;\nalias B = {};\nalias A = {};\ntype S = struct {{\n",
+        nest("uint8"),
+        nest("B")
+    );
+    for i in 0..40_000 {
+        src.push_str(&format!("a{i} A;\n"));
+    }
+    src.push_str("};\n");
+    assert!(src.len() < handoff_idl::MAX_FILE_LEN);
+    let err = Loader::new()
+        .add_source("amp.fidl", src)
+        .load()
+        .unwrap_err();
+    assert!(err.has(handoff_idl::ErrorKind::TypeTooLarge), "{err}");
+    assert!(err.to_string().contains("MiB of resolved types"), "{err}");
+}
+
+/// Files over the size limit are refused before parsing.
+#[test]
+fn oversized_files_are_refused() {
+    let big = vec![b' '; handoff_idl::MAX_FILE_LEN + 1];
+    let err = Loader::new()
+        .add_source_bytes("big.fidl", &big)
+        .load()
+        .unwrap_err();
+    assert_eq!(err.kind(), handoff_idl::ErrorKind::InvalidFile);
+}
+
+/// Long chains of declarations (by value, by box) are handled without deep recursion.
+#[test]
+fn long_declaration_chains() {
+    let n = 10_000;
+    let mut src = String::from("library t;\n");
+    for i in 0..n {
+        src.push_str(&format!(
+            "type S{i} = struct {{ next box<S{}>; v S{}; }};\n",
+            (i + 1) % n,
+            (i + 1) % n.max(1)
+        ));
+    }
+    // S(n-1).v is S0 by value: a by-value cycle through every struct.
+    let err = Loader::new()
+        .add_source("chain.fidl", src)
+        .load()
+        .unwrap_err();
+    assert!(err.has(handoff_idl::ErrorKind::IncludeCycle));
+    let mut src = String::from("library t;\n");
+    for i in 0..n {
+        if i + 1 < n {
+            src.push_str(&format!(
+                "type S{i} = struct {{ v S{}; back box<S0>; }};\n",
+                i + 1
+            ));
+        } else {
+            src.push_str(&format!(
+                "type S{i} = struct {{ x uint8; back box<S0>; }};\n"
+            ));
+        }
+    }
+    let root = Loader::new().add_source("chain.fidl", src).load().unwrap();
+    let s0 = root.lookup("S0").unwrap().shape().unwrap();
+    assert_eq!(s0.depth, u32::MAX);
+    let code = Config::new().generate(&root).unwrap();
+    assert!(code.contains("pub struct S9999 {"));
+}
