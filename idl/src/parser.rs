@@ -161,6 +161,23 @@ impl<'a> Parser<'a> {
         let library_attrs = self.attributes()?;
         self.expect_word("library", "at the start of the file (`library name;`)")?;
         let library = self.compound("a library name")?;
+        for part in &library.parts {
+            let b = part.name.as_bytes();
+            let valid = b[0].is_ascii_lowercase()
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            if !valid {
+                return self.error(
+                    part.span,
+                    ErrorKind::InvalidIdentifier,
+                    format!(
+                        "invalid library name component `{}`: each component must match \
+                         [a-z][a-z0-9]*",
+                        part.name
+                    ),
+                );
+            }
+        }
         self.expect(TokenKind::Semicolon, "after the library name")?;
         let mut usings = Vec::new();
         let mut decls = Vec::new();

@@ -75,6 +75,12 @@ fn lexical_errors() {
         "`a_`",
     );
     fails(
+        "library a.Bad;",
+        ErrorKind::InvalidIdentifier,
+        "t.fidl:1:11",
+        "library name component `Bad`",
+    );
+    fails(
         "library t;\nconst S string = \"a\\qb\";",
         ErrorKind::InvalidEscape,
         "t.fidl:2:18",
