@@ -13,9 +13,9 @@
 // The derive names enum value constants after the variants (`__FIDL_VALUE_Neg`).
 #![allow(non_upper_case_globals)]
 
-mod support;
 #[path = "support/chains.rs"]
 mod chains;
+mod support;
 
 use chains::Build;
 use handoff::codec::Decode;
@@ -173,58 +173,178 @@ fn cat(parts: &[&[u8]]) -> Vec<u8> {
 
 #[test]
 fn too_few_bytes_in_primary_object() {
-    check_err::<u64>(&[0; 4], Error::TooFewBytesInPrimaryObject { size: 8, len: 4 }, ErrorCode::TooFewBytesInPrimaryObject);
-    check_err::<Pad>(&[0; 8], Error::TooFewBytesInPrimaryObject { size: 16, len: 8 }, ErrorCode::TooFewBytesInPrimaryObject);
-    check_err::<Empty>(&[], Error::TooFewBytesInPrimaryObject { size: 8, len: 0 }, ErrorCode::TooFewBytesInPrimaryObject);
-    check_err::<String>(&[0; 15], Error::TooFewBytesInPrimaryObject { size: 16, len: 15 }, ErrorCode::TooFewBytesInPrimaryObject);
+    check_err::<u64>(
+        &[0; 4],
+        Error::TooFewBytesInPrimaryObject { size: 8, len: 4 },
+        ErrorCode::TooFewBytesInPrimaryObject,
+    );
+    check_err::<Pad>(
+        &[0; 8],
+        Error::TooFewBytesInPrimaryObject { size: 16, len: 8 },
+        ErrorCode::TooFewBytesInPrimaryObject,
+    );
+    check_err::<Empty>(
+        &[],
+        Error::TooFewBytesInPrimaryObject { size: 8, len: 0 },
+        ErrorCode::TooFewBytesInPrimaryObject,
+    );
+    check_err::<String>(
+        &[0; 15],
+        Error::TooFewBytesInPrimaryObject { size: 16, len: 15 },
+        ErrorCode::TooFewBytesInPrimaryObject,
+    );
 }
 
 /// An out-of-line object that does not fit: the error is at the out-of-line cursor.
 #[test]
 fn too_few_bytes_for_an_out_of_line_object() {
     // A string of 3 bytes with no body.
-    check_err::<Strs>(&header(3), Error::TooFewBytes { offset: 16, size: 3, len: 16 }, ErrorCode::TooFewBytes);
+    check_err::<Strs>(
+        &header(3),
+        Error::TooFewBytes {
+            offset: 16,
+            size: 3,
+            len: 16,
+        },
+        ErrorCode::TooFewBytes,
+    );
     // Three u32 (12 bytes, 16 with padding) with 8 bytes of body.
     let bytes = cat(&[&header(3), &[1, 0, 0, 0, 2, 0, 0, 0]]);
-    check_err::<Vs>(&bytes, Error::TooFewBytes { offset: 16, size: 12, len: 24 }, ErrorCode::TooFewBytes);
+    check_err::<Vs>(
+        &bytes,
+        Error::TooFewBytes {
+            offset: 16,
+            size: 12,
+            len: 24,
+        },
+        ErrorCode::TooFewBytes,
+    );
     // A box with no body.
-    check_err::<BoxPad>(&PRESENT, Error::TooFewBytes { offset: 8, size: 12, len: 8 }, ErrorCode::TooFewBytes);
+    check_err::<BoxPad>(
+        &PRESENT,
+        Error::TooFewBytes {
+            offset: 8,
+            size: 12,
+            len: 8,
+        },
+        ErrorCode::TooFewBytes,
+    );
     // A table of 2 envelopes with one.
     let bytes = cat(&[&header(2), &[1, 0, 0, 0, 0, 0, 1, 0]]);
-    check_err::<Tb>(&bytes, Error::TooFewBytes { offset: 16, size: 16, len: 24 }, ErrorCode::TooFewBytes);
+    check_err::<Tb>(
+        &bytes,
+        Error::TooFewBytes {
+            offset: 16,
+            size: 16,
+            len: 24,
+        },
+        ErrorCode::TooFewBytes,
+    );
     // The second string of a vector runs out: the cursor is past the first body.
-    let bytes = cat(&[&header(2), &header(1), &header(9), &[b'a', 0, 0, 0, 0, 0, 0, 0]]);
-    check_err::<Vec<String>>(&bytes, Error::TooFewBytes { offset: 56, size: 9, len: 56 }, ErrorCode::TooFewBytes);
+    let bytes = cat(&[
+        &header(2),
+        &header(1),
+        &header(9),
+        &[b'a', 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    check_err::<Vec<String>>(
+        &bytes,
+        Error::TooFewBytes {
+            offset: 56,
+            size: 9,
+            len: 56,
+        },
+        ErrorCode::TooFewBytes,
+    );
 }
 
 #[test]
 fn too_many_bytes_in_message() {
     // A bounded type: rejected by the size pre-check, at the type's maximum size.
-    check_err::<u32>(&[0; 16], Error::TooManyBytesInMessage { offset: 8, extra: 8 }, ErrorCode::TooManyBytesInMessage);
-    check_err::<Pad>(&[0; 24], Error::TooManyBytesInMessage { offset: 16, extra: 8 }, ErrorCode::TooManyBytesInMessage);
+    check_err::<u32>(
+        &[0; 16],
+        Error::TooManyBytesInMessage {
+            offset: 8,
+            extra: 8,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
+    check_err::<Pad>(
+        &[0; 24],
+        Error::TooManyBytesInMessage {
+            offset: 16,
+            extra: 8,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
     let bytes = cat(&[&header(1), b"a\0\0\0\0\0\0\0", &[0; 8]]);
-    check_err::<Str4>(&bytes, Error::TooManyBytesInMessage { offset: 24, extra: 8 }, ErrorCode::TooManyBytesInMessage);
+    check_err::<Str4>(
+        &bytes,
+        Error::TooManyBytesInMessage {
+            offset: 24,
+            extra: 8,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
     // An unbounded type: found after the walk, at the first byte no object accounts for.
     let bytes = cat(&[&header(1), &[7, 0, 0, 0, 0, 0, 0, 0], &[0; 8]]);
-    check_err::<Vec<u8>>(&bytes, Error::TooManyBytesInMessage { offset: 24, extra: 8 }, ErrorCode::TooManyBytesInMessage);
+    check_err::<Vec<u8>>(
+        &bytes,
+        Error::TooManyBytesInMessage {
+            offset: 24,
+            extra: 8,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
     // Trailing bytes that are not even a multiple of 8.
     let bytes = cat(&[&header(1), &[7, 0, 0, 0, 0, 0, 0, 0], &[0; 3]]);
-    check_err::<Vec<u8>>(&bytes, Error::TooManyBytesInMessage { offset: 24, extra: 3 }, ErrorCode::TooManyBytesInMessage);
+    check_err::<Vec<u8>>(
+        &bytes,
+        Error::TooManyBytesInMessage {
+            offset: 24,
+            extra: 3,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
     // An absent optional vector followed by a body nobody claims.
     let bytes = cat(&[&ABSENT, &ABSENT, &[1, 0, 0, 0, 0, 0, 0, 0]]);
-    check_err::<OptV>(&bytes, Error::TooManyBytesInMessage { offset: 16, extra: 8 }, ErrorCode::TooManyBytesInMessage);
+    check_err::<OptV>(
+        &bytes,
+        Error::TooManyBytesInMessage {
+            offset: 16,
+            extra: 8,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
 }
 
 #[test]
 fn message_too_large() {
-    let opts = DecodeOptions { limits: Limits { max_bytes: 16, ..Limits::DEFAULT }, ..DecodeOptions::default() };
+    let opts = DecodeOptions {
+        limits: Limits {
+            max_bytes: 16,
+            ..Limits::DEFAULT
+        },
+        ..DecodeOptions::default()
+    };
     let bytes = cat(&[&header(1), &[7, 0, 0, 0, 0, 0, 0, 0]]);
     let e = decode_with::<Vec<u8>>(&bytes, vec![], &opts).unwrap_err();
     assert_eq!(e, Error::MessageTooLarge { len: 24, limit: 16 });
     assert_eq!(e.code(), ErrorCode::TooManyBytesInMessage);
     // At the limit it decodes.
-    let opts = DecodeOptions { limits: Limits { max_bytes: 24, ..Limits::DEFAULT }, ..DecodeOptions::default() };
-    assert_eq!(decode_with::<Vec<u8>>(&bytes, vec![], &opts).unwrap().into_natural(), [7]);
+    let opts = DecodeOptions {
+        limits: Limits {
+            max_bytes: 24,
+            ..Limits::DEFAULT
+        },
+        ..DecodeOptions::default()
+    };
+    assert_eq!(
+        decode_with::<Vec<u8>>(&bytes, vec![], &opts)
+            .unwrap()
+            .into_natural(),
+        [7]
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -242,10 +362,16 @@ fn padding_every_byte_of_a_struct() {
             let result = decode::<Pad>(&bytes, vec![]);
             if padding.contains(&at) {
                 let e = result.unwrap_err();
-                assert_eq!(e, Error::InvalidPaddingByte { offset: at }, "byte {at} = {value:#x}");
+                assert_eq!(
+                    e,
+                    Error::InvalidPaddingByte { offset: at },
+                    "byte {at} = {value:#x}"
+                );
                 assert_eq!(e.code(), ErrorCode::InvalidPaddingByte);
             } else {
-                let v = result.unwrap_or_else(|e| panic!("byte {at}: {e:?}")).into_natural();
+                let v = result
+                    .unwrap_or_else(|e| panic!("byte {at}: {e:?}"))
+                    .into_natural();
                 assert_ne!(v, Pad { a: 0, b: 0, c: 0 });
             }
         }
@@ -257,15 +383,35 @@ fn padding_of_top_level_primitives() {
     for at in 1..8 {
         let mut bytes = vec![0u8; 8];
         bytes[at] = 1;
-        check_err::<u8>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
-        check_err::<bool>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
-        check_err::<Empty>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<u8>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
+        check_err::<bool>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
+        check_err::<Empty>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
     for at in 4..8 {
         let mut bytes = vec![0u8; 8];
         bytes[at] = 1;
-        check_err::<u32>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
-        check_err::<f32>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<u32>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
+        check_err::<f32>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
 }
 
@@ -277,31 +423,55 @@ fn padding_out_of_line() {
     for at in 19..24 {
         let mut bytes = cat(&[&header(3), b"abc\0\0\0\0\0"]);
         bytes[at] = 0x20;
-        check_err::<Strs>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<Strs>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
     // Several padding bytes set: the first is reported.
     let bytes = cat(&[&header(1), &[b'x', 0, 0, 9, 0, 0, 9, 0]]);
-    check_err::<Strs>(&bytes, Error::InvalidPaddingByte { offset: 19 }, ErrorCode::InvalidPaddingByte);
+    check_err::<Strs>(
+        &bytes,
+        Error::InvalidPaddingByte { offset: 19 },
+        ErrorCode::InvalidPaddingByte,
+    );
     // One u32 in a vector: 4 bytes of tail.
     for at in 20..24 {
         let mut bytes = cat(&[&header(1), &[1, 0, 0, 0, 0, 0, 0, 0]]);
         bytes[at] = 1;
-        check_err::<Vs>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<Vs>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
     // A box body (Pad is 12 bytes): its padding inside and its tail 20..24.
     for at in [9, 10, 11, 18, 19, 20, 21, 22, 23] {
         let mut bytes = cat(&[&PRESENT, &[0; 16]]);
         bytes[at] = 1;
-        check_err::<BoxPad>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<BoxPad>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
     // Vector elements with padding: the second element's padding.
     let mut bytes = cat(&[&header(2), &[0; 24]]);
     bytes[16 + 12 + 2] = 1; // element 1 starts at 28; its byte 2 is padding
-    check_err::<PadVec>(&bytes, Error::InvalidPaddingByte { offset: 30 }, ErrorCode::InvalidPaddingByte);
+    check_err::<PadVec>(
+        &bytes,
+        Error::InvalidPaddingByte { offset: 30 },
+        ErrorCode::InvalidPaddingByte,
+    );
     // The vector's own tail (24 bytes of elements, no tail) vs. one element (12 + 4 tail).
     let mut bytes = cat(&[&header(1), &[0; 16]]);
     bytes[16 + 13] = 1;
-    check_err::<PadVec>(&bytes, Error::InvalidPaddingByte { offset: 29 }, ErrorCode::InvalidPaddingByte);
+    check_err::<PadVec>(
+        &bytes,
+        Error::InvalidPaddingByte { offset: 29 },
+        ErrorCode::InvalidPaddingByte,
+    );
 }
 
 /// Inline envelope content narrower than 4 bytes: the rest of the 4 bytes are padding.
@@ -310,16 +480,28 @@ fn padding_inline_envelopes() {
     for at in 17..20 {
         let mut bytes = cat(&[&header(1), &[1, 0, 0, 0, 0, 0, 1, 0]]);
         bytes[at] = 1;
-        check_err::<Tb>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<Tb>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
     for at in 9..12 {
         let mut bytes = rows(&[le64(3), [1, 0, 0, 0, 0, 0, 1, 0]]);
         bytes[at] = 1;
-        check_err::<SU>(&bytes, Error::InvalidPaddingByte { offset: at }, ErrorCode::InvalidPaddingByte);
+        check_err::<SU>(
+            &bytes,
+            Error::InvalidPaddingByte { offset: at },
+            ErrorCode::InvalidPaddingByte,
+        );
     }
     // Padding is checked before the value: a bad bool with bad padding is a padding error.
     let bytes = rows(&[le64(3), [7, 1, 0, 0, 0, 0, 1, 0]]);
-    check_err::<SU>(&bytes, Error::InvalidPaddingByte { offset: 9 }, ErrorCode::InvalidPaddingByte);
+    check_err::<SU>(
+        &bytes,
+        Error::InvalidPaddingByte { offset: 9 },
+        ErrorCode::InvalidPaddingByte,
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -327,27 +509,79 @@ fn padding_inline_envelopes() {
 
 #[test]
 fn invalid_presence_indicators() {
-    for found in [1u64, 2, 0xffff_ffff, 0xffff_ffff_ffff_fffe, 0x8000_0000_0000_0000] {
+    for found in [
+        1u64,
+        2,
+        0xffff_ffff,
+        0xffff_ffff_ffff_fffe,
+        0x8000_0000_0000_0000,
+    ] {
         let bytes = rows(&[le64(0), le64(found)]);
-        check_err::<Strs>(&bytes, Error::InvalidPresenceIndicator { offset: 8, found }, ErrorCode::InvalidPresenceIndicator);
-        check_err::<OptStr>(&bytes, Error::InvalidPresenceIndicator { offset: 8, found }, ErrorCode::InvalidPresenceIndicator);
-        check_err::<Vs>(&bytes, Error::InvalidPresenceIndicator { offset: 8, found }, ErrorCode::InvalidPresenceIndicator);
-        check_err::<OptV>(&bytes, Error::InvalidPresenceIndicator { offset: 8, found }, ErrorCode::InvalidPresenceIndicator);
-        check_err::<Tb>(&bytes, Error::InvalidPresenceIndicator { offset: 8, found }, ErrorCode::InvalidPresenceIndicator);
+        check_err::<Strs>(
+            &bytes,
+            Error::InvalidPresenceIndicator { offset: 8, found },
+            ErrorCode::InvalidPresenceIndicator,
+        );
+        check_err::<OptStr>(
+            &bytes,
+            Error::InvalidPresenceIndicator { offset: 8, found },
+            ErrorCode::InvalidPresenceIndicator,
+        );
+        check_err::<Vs>(
+            &bytes,
+            Error::InvalidPresenceIndicator { offset: 8, found },
+            ErrorCode::InvalidPresenceIndicator,
+        );
+        check_err::<OptV>(
+            &bytes,
+            Error::InvalidPresenceIndicator { offset: 8, found },
+            ErrorCode::InvalidPresenceIndicator,
+        );
+        check_err::<Tb>(
+            &bytes,
+            Error::InvalidPresenceIndicator { offset: 8, found },
+            ErrorCode::InvalidPresenceIndicator,
+        );
         let bytes = cat(&[&le64(found), &[0; 16]]);
-        check_err::<BoxPad>(&bytes, Error::InvalidPresenceIndicator { offset: 0, found }, ErrorCode::InvalidPresenceIndicator);
+        check_err::<BoxPad>(
+            &bytes,
+            Error::InvalidPresenceIndicator { offset: 0, found },
+            ErrorCode::InvalidPresenceIndicator,
+        );
     }
 }
 
 #[test]
 fn invalid_booleans() {
     for found in [2u8, 0x10, 0x80, 0xff] {
-        check_err::<Bool1>(&[found, 0, 0, 0, 0, 0, 0, 0], Error::InvalidBoolean { offset: 0, found }, ErrorCode::InvalidBoolean);
-        check_err::<bool>(&[found, 0, 0, 0, 0, 0, 0, 0], Error::InvalidBoolean { offset: 0, found }, ErrorCode::InvalidBoolean);
+        check_err::<Bool1>(
+            &[found, 0, 0, 0, 0, 0, 0, 0],
+            Error::InvalidBoolean { offset: 0, found },
+            ErrorCode::InvalidBoolean,
+        );
+        check_err::<bool>(
+            &[found, 0, 0, 0, 0, 0, 0, 0],
+            Error::InvalidBoolean { offset: 0, found },
+            ErrorCode::InvalidBoolean,
+        );
         let bytes = cat(&[&header(3), &[1, 0, found, 0, 0, 0, 0, 0]]);
-        check_err::<Vec<bool>>(&bytes, Error::InvalidBoolean { offset: 18, found }, ErrorCode::InvalidBoolean);
-        let bytes = cat(&[&header(4), &[1, 0, 0, 0, 0, 0, 1, 0], &ABSENT, &ABSENT, &[found, 0, 0, 0, 0, 0, 1, 0]]);
-        check_err::<Tb>(&bytes, Error::InvalidBoolean { offset: 40, found }, ErrorCode::InvalidBoolean);
+        check_err::<Vec<bool>>(
+            &bytes,
+            Error::InvalidBoolean { offset: 18, found },
+            ErrorCode::InvalidBoolean,
+        );
+        let bytes = cat(&[
+            &header(4),
+            &[1, 0, 0, 0, 0, 0, 1, 0],
+            &ABSENT,
+            &ABSENT,
+            &[found, 0, 0, 0, 0, 0, 1, 0],
+        ]);
+        check_err::<Tb>(
+            &bytes,
+            Error::InvalidBoolean { offset: 40, found },
+            ErrorCode::InvalidBoolean,
+        );
     }
     assert!(decode_natural::<Vec<bool>>(&cat(&[&header(2), &[1, 0, 0, 0, 0, 0, 0, 0]]))[0]);
 }
@@ -355,9 +589,17 @@ fn invalid_booleans() {
 #[test]
 fn invalid_empty_struct() {
     for found in [1u8, 0xff] {
-        check_err::<Empty>(&[found, 0, 0, 0, 0, 0, 0, 0], Error::InvalidEmptyStruct { offset: 0, found }, ErrorCode::InvalidEmptyStruct);
+        check_err::<Empty>(
+            &[found, 0, 0, 0, 0, 0, 0, 0],
+            Error::InvalidEmptyStruct { offset: 0, found },
+            ErrorCode::InvalidEmptyStruct,
+        );
         let bytes = cat(&[&header(3), &[0, 0, found, 0, 0, 0, 0, 0]]);
-        check_err::<Vec<Empty>>(&bytes, Error::InvalidEmptyStruct { offset: 18, found }, ErrorCode::InvalidEmptyStruct);
+        check_err::<Vec<Empty>>(
+            &bytes,
+            Error::InvalidEmptyStruct { offset: 18, found },
+            ErrorCode::InvalidEmptyStruct,
+        );
     }
 }
 
@@ -385,13 +627,29 @@ fn absent_values_of_required_types() {
 fn counts_with_absent_bodies() {
     for count in [1u64, 5, u64::from(u32::MAX)] {
         let bytes = rows(&[le64(count), ABSENT]);
-        check_err::<OptStr>(&bytes, Error::NonEmptyStringWithNullBody { offset: 0, count }, ErrorCode::NonEmptyStringWithNullBody);
-        check_err::<OptV>(&bytes, Error::NonEmptyVectorWithNullBody { offset: 0, count }, ErrorCode::NonEmptyVectorWithNullBody);
+        check_err::<OptStr>(
+            &bytes,
+            Error::NonEmptyStringWithNullBody { offset: 0, count },
+            ErrorCode::NonEmptyStringWithNullBody,
+        );
+        check_err::<OptV>(
+            &bytes,
+            Error::NonEmptyVectorWithNullBody { offset: 0, count },
+            ErrorCode::NonEmptyVectorWithNullBody,
+        );
     }
     for count in [1u64, 5] {
         let bytes = rows(&[le64(count), ABSENT]);
-        check_err::<Strs>(&bytes, Error::NonEmptyStringWithNullBody { offset: 0, count }, ErrorCode::NonEmptyStringWithNullBody);
-        check_err::<Vs>(&bytes, Error::NonEmptyVectorWithNullBody { offset: 0, count }, ErrorCode::NonEmptyVectorWithNullBody);
+        check_err::<Strs>(
+            &bytes,
+            Error::NonEmptyStringWithNullBody { offset: 0, count },
+            ErrorCode::NonEmptyStringWithNullBody,
+        );
+        check_err::<Vs>(
+            &bytes,
+            Error::NonEmptyVectorWithNullBody { offset: 0, count },
+            ErrorCode::NonEmptyVectorWithNullBody,
+        );
     }
 }
 
@@ -408,18 +666,42 @@ fn string_counts_at_the_boundaries() {
         assert_eq!(decode_natural::<Str4>(&bytes).s, text);
     }
     let bytes = cat(&[&header(5), b"abcde\0\0\0"]);
-    check_err::<Str4>(&bytes, Error::StringTooLong { offset: 0, len: 5, limit: 4 }, ErrorCode::StringTooLong);
+    check_err::<Str4>(
+        &bytes,
+        Error::StringTooLong {
+            offset: 0,
+            len: 5,
+            limit: 4,
+        },
+        ErrorCode::StringTooLong,
+    );
     for count in [5u64, u64::from(u32::MAX) - 1, u64::from(u32::MAX)] {
-        check_err::<Str4>(&header(count), Error::StringTooLong { offset: 0, len: count, limit: 4 }, ErrorCode::StringTooLong);
+        check_err::<Str4>(
+            &header(count),
+            Error::StringTooLong {
+                offset: 0,
+                len: count,
+                limit: 4,
+            },
+            ErrorCode::StringTooLong,
+        );
     }
     for count in [u64::from(u32::MAX) + 1, u64::MAX] {
         let e = Error::StringCountExceeds32BitLimit { offset: 0, count };
-        check_err::<Str4>(&header(count), e.clone(), ErrorCode::StringCountExceeds32BitLimit);
+        check_err::<Str4>(
+            &header(count),
+            e.clone(),
+            ErrorCode::StringCountExceeds32BitLimit,
+        );
         check_err::<Strs>(&header(count), e, ErrorCode::StringCountExceeds32BitLimit);
     }
     // Unbounded: a count the bytes cannot hold is TOO_FEW_BYTES, found without reading.
     for count in [1u64, 8, 9, u64::from(u32::MAX) - 1, u64::from(u32::MAX)] {
-        let e = Error::TooFewBytes { offset: 16, size: count as usize, len: 16 };
+        let e = Error::TooFewBytes {
+            offset: 16,
+            size: count as usize,
+            len: 16,
+        };
         check_err::<Strs>(&header(count), e, ErrorCode::TooFewBytes);
     }
 }
@@ -431,25 +713,59 @@ fn vector_counts_at_the_boundaries() {
         let body: Vec<u8> = (0..count as u32).flat_map(u32::to_le_bytes).collect();
         bytes.extend_from_slice(&body);
         bytes.resize(16 + handoff::wire::align8(body.len()).unwrap(), 0);
-        assert_eq!(decode_natural::<V4>(&bytes).v, (0..count as u32).collect::<Vec<_>>());
+        assert_eq!(
+            decode_natural::<V4>(&bytes).v,
+            (0..count as u32).collect::<Vec<_>>()
+        );
     }
     // The bound is checked before the bytes: 5 elements in a message of the type's
     // maximum size (16 bytes of body) are too many, not too few bytes.
     let bytes = cat(&[&header(5), &[0; 16]]);
-    check_err::<V4>(&bytes, Error::CountExceedsLimit { offset: 0, count: 5, limit: 4 }, ErrorCode::CountExceedsLimit);
+    check_err::<V4>(
+        &bytes,
+        Error::CountExceedsLimit {
+            offset: 0,
+            count: 5,
+            limit: 4,
+        },
+        ErrorCode::CountExceedsLimit,
+    );
     // A message longer than the type's maximum size is rejected before it is read.
     let bytes = cat(&[&header(5), &[0; 24]]);
-    check_err::<V4>(&bytes, Error::TooManyBytesInMessage { offset: 32, extra: 8 }, ErrorCode::TooManyBytesInMessage);
+    check_err::<V4>(
+        &bytes,
+        Error::TooManyBytesInMessage {
+            offset: 32,
+            extra: 8,
+        },
+        ErrorCode::TooManyBytesInMessage,
+    );
     for count in [5u64, u64::from(u32::MAX) - 1, u64::from(u32::MAX)] {
-        check_err::<V4>(&header(count), Error::CountExceedsLimit { offset: 0, count, limit: 4 }, ErrorCode::CountExceedsLimit);
+        check_err::<V4>(
+            &header(count),
+            Error::CountExceedsLimit {
+                offset: 0,
+                count,
+                limit: 4,
+            },
+            ErrorCode::CountExceedsLimit,
+        );
     }
     for count in [u64::from(u32::MAX) + 1, u64::MAX] {
         let e = Error::VectorCountExceeds32BitLimit { offset: 0, count };
-        check_err::<V4>(&header(count), e.clone(), ErrorCode::VectorCountExceeds32BitLimit);
+        check_err::<V4>(
+            &header(count),
+            e.clone(),
+            ErrorCode::VectorCountExceeds32BitLimit,
+        );
         check_err::<Vs>(&header(count), e, ErrorCode::VectorCountExceeds32BitLimit);
     }
     for count in [1u64, 2, u64::from(u32::MAX) - 1, u64::from(u32::MAX)] {
-        let e = Error::TooFewBytes { offset: 16, size: count as usize * 4, len: 16 };
+        let e = Error::TooFewBytes {
+            offset: 16,
+            size: count as usize * 4,
+            len: 16,
+        };
         check_err::<Vs>(&header(count), e, ErrorCode::TooFewBytes);
     }
 }
@@ -463,7 +779,11 @@ fn table_counts_at_the_boundaries() {
     let five = cat(&[&header(5), &[0; 40]]);
     assert_eq!(decode_natural::<Tb>(&five), Tb::default());
     for count in [2u64, 1000, u64::from(u32::MAX)] {
-        let e = Error::TooFewBytes { offset: 16, size: count as usize * 8, len: 24 };
+        let e = Error::TooFewBytes {
+            offset: 16,
+            size: count as usize * 8,
+            len: 24,
+        };
         check_err::<Tb>(&cat(&[&header(count), &ABSENT]), e, ErrorCode::TooFewBytes);
     }
     for count in [u64::from(u32::MAX) + 1, u64::MAX] {
@@ -477,18 +797,47 @@ fn table_counts_at_the_boundaries() {
 /// in a debug build, is the check).
 #[test]
 fn tiny_inputs_declaring_huge_work_fail_fast() {
-    let huge = [u64::from(u32::MAX), u64::from(u32::MAX) - 7, 1 << 31, 1 << 30];
+    let huge = [
+        u64::from(u32::MAX),
+        u64::from(u32::MAX) - 7,
+        1 << 31,
+        1 << 30,
+    ];
     for &count in &huge {
-        assert!(matches!(decode_err::<Vec<u8>>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
-        assert!(matches!(decode_err::<Vec<u64>>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
-        assert!(matches!(decode_err::<Vec<Empty>>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
-        assert!(matches!(decode_err::<Vec<String>>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
-        assert!(matches!(decode_err::<Vec<Vec<Vec<u8>>>>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
-        assert!(matches!(decode_err::<String>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
-        assert!(matches!(decode_err::<Tb>(&header(count)), Error::TooFewBytes { offset: 16, .. }));
+        assert!(matches!(
+            decode_err::<Vec<u8>>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
+        assert!(matches!(
+            decode_err::<Vec<u64>>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
+        assert!(matches!(
+            decode_err::<Vec<Empty>>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
+        assert!(matches!(
+            decode_err::<Vec<String>>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
+        assert!(matches!(
+            decode_err::<Vec<Vec<Vec<u8>>>>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
+        assert!(matches!(
+            decode_err::<String>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
+        assert!(matches!(
+            decode_err::<Tb>(&header(count)),
+            Error::TooFewBytes { offset: 16, .. }
+        ));
         // An envelope declaring more bytes than the message has.
         let bytes = rows(&[le64(2), [0xf8, 0xff, 0xff, 0xff, 0, 0, 0, 0]]);
-        assert!(matches!(decode_err::<SU>(&bytes), Error::EnvelopeBytesExceedMessageLength { offset: 8, .. }));
+        assert!(matches!(
+            decode_err::<SU>(&bytes),
+            Error::EnvelopeBytesExceedMessageLength { offset: 8, .. }
+        ));
     }
     // A vector of many empty vectors: every element costs 16 bytes of message, so the work
     // is bounded by the message size. 4096 empty vectors decode.
@@ -500,7 +849,10 @@ fn tiny_inputs_declaring_huge_work_fail_fast() {
     assert_eq!(decode_natural::<Vec<Vec<u8>>>(&bytes).len(), n as usize);
     // ...and one count too many fails at once.
     put64(&mut bytes, 0, n + 1);
-    assert!(matches!(decode_err::<Vec<Vec<u8>>>(&bytes), Error::TooFewBytes { .. }));
+    assert!(matches!(
+        decode_err::<Vec<Vec<u8>>>(&bytes),
+        Error::TooFewBytes { .. }
+    ));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -528,7 +880,11 @@ fn invalid_utf8_cases() -> Vec<(&'static str, Vec<u8>, usize)> {
         ("truncated 3-byte", vec![0xe4, 0xb8], 0),
         ("truncated 4-byte", vec![b'o', b'k', 0xf0, 0x9f, 0x8e], 2),
         ("truncated then ASCII", vec![0xe4, b'a', b'b'], 0),
-        ("valid then invalid", "é世".bytes().chain([0x80]).collect(), 5),
+        (
+            "valid then invalid",
+            "é世".bytes().chain([0x80]).collect(),
+            5,
+        ),
     ]
 }
 
@@ -544,13 +900,30 @@ fn invalid_utf8_is_rejected() {
     for (what, body, _) in invalid_utf8_cases() {
         let bytes = string_message(&body);
         let e = decode_err::<Strs>(&bytes);
-        assert!(matches!(e, Error::StringNotUtf8 { offset } if (16..16 + body.len()).contains(&offset)), "{what}: {e:?}");
+        assert!(
+            matches!(e, Error::StringNotUtf8 { offset } if (16..16 + body.len()).contains(&offset)),
+            "{what}: {e:?}"
+        );
         assert_eq!(e.code(), ErrorCode::StringNotUtf8, "{what}");
-        assert!(matches!(decode_err::<OptStr>(&bytes), Error::StringNotUtf8 { .. }), "{what}");
-        assert!(matches!(decode_err::<String>(&bytes), Error::StringNotUtf8 { .. }), "{what}");
+        assert!(
+            matches!(decode_err::<OptStr>(&bytes), Error::StringNotUtf8 { .. }),
+            "{what}"
+        );
+        assert!(
+            matches!(decode_err::<String>(&bytes), Error::StringNotUtf8 { .. }),
+            "{what}"
+        );
     }
     // NUL, U+FEFF, U+FFFF, U+10FFFF and the edges around the surrogates are valid.
-    for s in ["\0", "\u{feff}", "\u{ffff}", "\u{10ffff}", "\u{d7ff}", "\u{e000}", "\u{7f}\u{80}\u{7ff}\u{800}"] {
+    for s in [
+        "\0",
+        "\u{feff}",
+        "\u{ffff}",
+        "\u{10ffff}",
+        "\u{d7ff}",
+        "\u{e000}",
+        "\u{7f}\u{80}\u{7ff}\u{800}",
+    ] {
         assert_eq!(decode_natural::<Strs>(&string_message(s.as_bytes())).s, s);
     }
 }
@@ -573,22 +946,42 @@ fn invalid_utf8_offset_is_the_first_invalid_byte() {
 fn strict_enum_unknown_values() {
     // e at 0 (u16), i at 2 (i8), b at 3 (u8).
     let ok = [1, 0, 0xff, 0x05, 0, 0, 0, 0];
-    assert_eq!(decode_natural::<Enums>(&ok), Enums { e: SE::A, i: SEI8::M, b: SBits(5) });
+    assert_eq!(
+        decode_natural::<Enums>(&ok),
+        Enums {
+            e: SE::A,
+            i: SEI8::M,
+            b: SBits(5)
+        }
+    );
     for value in [0u16, 3, 0x100, 0xffff] {
         let mut bytes = ok;
         bytes[..2].copy_from_slice(&value.to_le_bytes());
-        let e = Error::StrictEnumUnknownValue { offset: 0, value: i128::from(value) };
+        let e = Error::StrictEnumUnknownValue {
+            offset: 0,
+            value: i128::from(value),
+        };
         check_err::<Enums>(&bytes, e, ErrorCode::StrictEnumUnknownValue);
     }
     for value in [0i8, 1, -2, i8::MIN, i8::MAX] {
         let mut bytes = ok;
         bytes[2] = value as u8;
-        let e = Error::StrictEnumUnknownValue { offset: 2, value: i128::from(value) };
+        let e = Error::StrictEnumUnknownValue {
+            offset: 2,
+            value: i128::from(value),
+        };
         check_err::<Enums>(&bytes, e, ErrorCode::StrictEnumUnknownValue);
     }
     // In a vector.
     let bytes = cat(&[&header(3), &[1, 0, 2, 0, 9, 0, 0, 0]]);
-    check_err::<Vec<SE>>(&bytes, Error::StrictEnumUnknownValue { offset: 20, value: 9 }, ErrorCode::StrictEnumUnknownValue);
+    check_err::<Vec<SE>>(
+        &bytes,
+        Error::StrictEnumUnknownValue {
+            offset: 20,
+            value: 9,
+        },
+        ErrorCode::StrictEnumUnknownValue,
+    );
 }
 
 #[test]
@@ -597,7 +990,14 @@ fn strict_bits_unknown_bits() {
     for (raw, unknown) in [(0x02u8, 0x02u64), (0x07, 0x02), (0x80, 0x80), (0xff, 0xfa)] {
         let mut bytes = ok;
         bytes[3] = raw;
-        check_err::<Enums>(&bytes, Error::StrictBitsUnknownBit { offset: 3, bits: unknown }, ErrorCode::StrictBitsUnknownBit);
+        check_err::<Enums>(
+            &bytes,
+            Error::StrictBitsUnknownBit {
+                offset: 3,
+                bits: unknown,
+            },
+            ErrorCode::StrictBitsUnknownBit,
+        );
     }
     for raw in [0u8, 1, 4, 5] {
         let mut bytes = ok;
@@ -610,19 +1010,39 @@ fn strict_bits_unknown_bits() {
 fn strict_union_unknown_ordinal() {
     for ordinal in [4u64, 0x100, u64::MAX] {
         let bytes = rows(&[le64(ordinal), [1, 0, 0, 0, 0, 0, 1, 0]]);
-        check_err::<SU>(&bytes, Error::StrictUnionUnknownField { offset: 0, ordinal }, ErrorCode::StrictUnionUnknownField);
+        check_err::<SU>(
+            &bytes,
+            Error::StrictUnionUnknownField { offset: 0, ordinal },
+            ErrorCode::StrictUnionUnknownField,
+        );
         let bytes = rows(&[le64(ordinal), [8, 0, 0, 0, 0, 0, 0, 0], le64(0)]);
-        check_err::<SU>(&bytes, Error::StrictUnionUnknownField { offset: 0, ordinal }, ErrorCode::StrictUnionUnknownField);
+        check_err::<SU>(
+            &bytes,
+            Error::StrictUnionUnknownField { offset: 0, ordinal },
+            ErrorCode::StrictUnionUnknownField,
+        );
     }
 }
 
 #[test]
 fn union_field_not_set() {
     // Ordinal 0 with a non-empty envelope, required or optional.
-    for env in [[7, 0, 0, 0, 0, 0, 1, 0], [8, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 0, 0]] {
+    for env in [
+        [7, 0, 0, 0, 0, 0, 1, 0],
+        [8, 0, 0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 1, 0, 0, 0],
+    ] {
         let bytes = rows(&[le64(0), env]);
-        check_err::<SU>(&bytes, Error::UnionFieldNotSet { offset: 0 }, ErrorCode::UnionFieldNotSet);
-        check_err::<OptSU>(&bytes, Error::UnionFieldNotSet { offset: 0 }, ErrorCode::UnionFieldNotSet);
+        check_err::<SU>(
+            &bytes,
+            Error::UnionFieldNotSet { offset: 0 },
+            ErrorCode::UnionFieldNotSet,
+        );
+        check_err::<OptSU>(
+            &bytes,
+            Error::UnionFieldNotSet { offset: 0 },
+            ErrorCode::UnionFieldNotSet,
+        );
     }
 }
 
@@ -632,16 +1052,36 @@ fn union_field_not_set() {
 #[test]
 fn envelope_inline_bit_must_match_the_member() {
     // u8 member sent out of line.
-    let bytes = cat(&[&header(1), &[8, 0, 0, 0, 0, 0, 0, 0], &[1, 0, 0, 0, 0, 0, 0, 0]]);
-    check_err::<Tb>(&bytes, Error::InvalidInlineBitInEnvelope { offset: 16 }, ErrorCode::InvalidInlineBitInEnvelope);
+    let bytes = cat(&[
+        &header(1),
+        &[8, 0, 0, 0, 0, 0, 0, 0],
+        &[1, 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    check_err::<Tb>(
+        &bytes,
+        Error::InvalidInlineBitInEnvelope { offset: 16 },
+        ErrorCode::InvalidInlineBitInEnvelope,
+    );
     // u64 member sent inline.
     let bytes = cat(&[&header(2), &ABSENT, &[1, 0, 0, 0, 0, 0, 1, 0]]);
-    check_err::<Tb>(&bytes, Error::InvalidInlineBitInEnvelope { offset: 24 }, ErrorCode::InvalidInlineBitInEnvelope);
+    check_err::<Tb>(
+        &bytes,
+        Error::InvalidInlineBitInEnvelope { offset: 24 },
+        ErrorCode::InvalidInlineBitInEnvelope,
+    );
     // Union variants.
     let bytes = rows(&[le64(1), [8, 0, 0, 0, 0, 0, 0, 0], le64(1)]);
-    check_err::<SU>(&bytes, Error::InvalidInlineBitInEnvelope { offset: 8 }, ErrorCode::InvalidInlineBitInEnvelope);
+    check_err::<SU>(
+        &bytes,
+        Error::InvalidInlineBitInEnvelope { offset: 8 },
+        ErrorCode::InvalidInlineBitInEnvelope,
+    );
     let bytes = rows(&[le64(2), [1, 0, 0, 0, 0, 0, 1, 0]]);
-    check_err::<SU>(&bytes, Error::InvalidInlineBitInEnvelope { offset: 8 }, ErrorCode::InvalidInlineBitInEnvelope);
+    check_err::<SU>(
+        &bytes,
+        Error::InvalidInlineBitInEnvelope { offset: 8 },
+        ErrorCode::InvalidInlineBitInEnvelope,
+    );
 }
 
 #[test]
@@ -650,13 +1090,25 @@ fn envelope_flags_other_than_the_inline_bit() {
         let mut env = [1, 0, 0, 0, 0, 0, 0, 0];
         env[6..].copy_from_slice(&flags.to_le_bytes());
         let bytes = cat(&[&header(1), &env]);
-        check_err::<Tb>(&bytes, Error::InvalidInlineMarkerInEnvelope { offset: 16, flags }, ErrorCode::InvalidInlineMarkerInEnvelope);
+        check_err::<Tb>(
+            &bytes,
+            Error::InvalidInlineMarkerInEnvelope { offset: 16, flags },
+            ErrorCode::InvalidInlineMarkerInEnvelope,
+        );
         let bytes = rows(&[le64(1), env]);
-        check_err::<SU>(&bytes, Error::InvalidInlineMarkerInEnvelope { offset: 8, flags }, ErrorCode::InvalidInlineMarkerInEnvelope);
+        check_err::<SU>(
+            &bytes,
+            Error::InvalidInlineMarkerInEnvelope { offset: 8, flags },
+            ErrorCode::InvalidInlineMarkerInEnvelope,
+        );
         // Unknown members too (ordinal 7 of a 7-envelope table).
         let mut bytes = cat(&[&header(7), &[0; 48], &env]);
         bytes[16 + 48] = 0;
-        check_err::<Tb>(&bytes, Error::InvalidInlineMarkerInEnvelope { offset: 64, flags }, ErrorCode::InvalidInlineMarkerInEnvelope);
+        check_err::<Tb>(
+            &bytes,
+            Error::InvalidInlineMarkerInEnvelope { offset: 64, flags },
+            ErrorCode::InvalidInlineMarkerInEnvelope,
+        );
     }
 }
 
@@ -667,25 +1119,62 @@ fn envelope_byte_counts() {
         let mut env = [0u8; 8];
         env[..4].copy_from_slice(&declared.to_le_bytes());
         let bytes = cat(&[&header(2), &ABSENT, &env, &[0; 16]]);
-        let e = Error::InvalidNumBytesInEnvelope { offset: 24, declared, actual: declared as usize };
+        let e = Error::InvalidNumBytesInEnvelope {
+            offset: 24,
+            declared,
+            actual: declared as usize,
+        };
         check_err::<Tb>(&bytes, e, ErrorCode::InvalidNumBytesInEnvelope);
     }
     // A multiple of 8, but not what the content used: more, and less.
-    let bytes = cat(&[&header(2), &ABSENT, &[16, 0, 0, 0, 0, 0, 0, 0], &le64(5), &[0; 8]]);
-    let e = Error::InvalidNumBytesInEnvelope { offset: 24, declared: 16, actual: 8 };
+    let bytes = cat(&[
+        &header(2),
+        &ABSENT,
+        &[16, 0, 0, 0, 0, 0, 0, 0],
+        &le64(5),
+        &[0; 8],
+    ]);
+    let e = Error::InvalidNumBytesInEnvelope {
+        offset: 24,
+        declared: 16,
+        actual: 8,
+    };
     check_err::<Tb>(&bytes, e, ErrorCode::InvalidNumBytesInEnvelope);
-    let bytes = cat(&[&header(3), &ABSENT, &ABSENT, &[8, 0, 0, 0, 0, 0, 0, 0], &header(2), b"ab\0\0\0\0\0\0"]);
-    let e = Error::InvalidNumBytesInEnvelope { offset: 32, declared: 8, actual: 24 };
+    let bytes = cat(&[
+        &header(3),
+        &ABSENT,
+        &ABSENT,
+        &[8, 0, 0, 0, 0, 0, 0, 0],
+        &header(2),
+        b"ab\0\0\0\0\0\0",
+    ]);
+    let e = Error::InvalidNumBytesInEnvelope {
+        offset: 32,
+        declared: 8,
+        actual: 24,
+    };
     check_err::<Tb>(&bytes, e, ErrorCode::InvalidNumBytesInEnvelope);
     // More than the message has left (known and unknown members, unions).
     let bytes = cat(&[&header(2), &ABSENT, &[16, 0, 0, 0, 0, 0, 0, 0], &le64(5)]);
-    let e = Error::EnvelopeBytesExceedMessageLength { offset: 24, declared: 16, remaining: 8 };
+    let e = Error::EnvelopeBytesExceedMessageLength {
+        offset: 24,
+        declared: 16,
+        remaining: 8,
+    };
     check_err::<Tb>(&bytes, e, ErrorCode::EnvelopeBytesExceedMessageLength);
     let bytes = cat(&[&header(6), &[0; 40], &[0xf8, 0xff, 0xff, 0xff, 0, 0, 0, 0]]);
-    let e = Error::EnvelopeBytesExceedMessageLength { offset: 56, declared: 0xffff_fff8, remaining: 0 };
+    let e = Error::EnvelopeBytesExceedMessageLength {
+        offset: 56,
+        declared: 0xffff_fff8,
+        remaining: 0,
+    };
     check_err::<Tb>(&bytes, e, ErrorCode::EnvelopeBytesExceedMessageLength);
     let bytes = rows(&[le64(2), [16, 0, 0, 0, 0, 0, 0, 0], le64(1)]);
-    let e = Error::EnvelopeBytesExceedMessageLength { offset: 8, declared: 16, remaining: 8 };
+    let e = Error::EnvelopeBytesExceedMessageLength {
+        offset: 8,
+        declared: 16,
+        remaining: 8,
+    };
     check_err::<SU>(&bytes, e, ErrorCode::EnvelopeBytesExceedMessageLength);
 }
 
@@ -693,7 +1182,13 @@ fn envelope_byte_counts() {
 /// included; the bytes are claimed.
 #[test]
 fn unknown_envelopes_are_skipped_unread() {
-    let bytes = cat(&[&header(6), &[0; 32], &[9, 9, 9, 9, 0, 0, 1, 0], &[16, 0, 0, 0, 0, 0, 0, 0], &[0xff; 16]]);
+    let bytes = cat(&[
+        &header(6),
+        &[0; 32],
+        &[9, 9, 9, 9, 0, 0, 1, 0],
+        &[16, 0, 0, 0, 0, 0, 0, 0],
+        &[0xff; 16],
+    ]);
     assert_eq!(decode_natural::<Tb>(&bytes), Tb::default());
 }
 
@@ -701,7 +1196,10 @@ fn unknown_envelopes_are_skipped_unread() {
 // Depth
 
 fn deep_limits() -> Limits {
-    Limits { max_depth: 64, ..Limits::DEFAULT }
+    Limits {
+        max_depth: 64,
+        ..Limits::DEFAULT
+    }
 }
 
 #[track_caller]
@@ -724,16 +1222,31 @@ fn depth_through_boxes() {
     let (bad, _) = encode_with_limits(chains::B0::build(33), deep_limits());
     expect_depth_error::<chains::B0>(&bad, 256);
     // The same bytes under a lower limit.
-    let opts = DecodeOptions { limits: Limits { max_depth: 31, ..Limits::DEFAULT }, ..DecodeOptions::default() };
+    let opts = DecodeOptions {
+        limits: Limits {
+            max_depth: 31,
+            ..Limits::DEFAULT
+        },
+        ..DecodeOptions::default()
+    };
     let e = decode_with::<chains::B0>(&ok, vec![], &opts).unwrap_err();
-    assert_eq!(e, Error::ExceededMaxOutOfLineDepth { offset: 248, depth: 32 });
+    assert_eq!(
+        e,
+        Error::ExceededMaxOutOfLineDepth {
+            offset: 248,
+            depth: 32
+        }
+    );
 }
 
 #[test]
 fn depth_through_vectors() {
     // 32 nested vectors: the innermost (empty) body is at depth 32.
     let ok = chains::nested_vec_bytes(32);
-    assert_bytes(&encode_bytes(<chains::Vec32 as chains::Nest>::nest(32)), &ok);
+    assert_bytes(
+        &encode_bytes(<chains::Vec32 as chains::Nest>::nest(32)),
+        &ok,
+    );
     let v = decode_natural::<chains::Vec32>(&ok);
     assert_eq!(v.len(), 1);
     let (again, _) = encode(v);
@@ -780,7 +1293,10 @@ fn depth_through_skipped_unknown_envelopes() {
     assert!(matches!(v, chains::F0::Next(_)));
     // Its data was dropped: the value cannot be re-encoded.
     let mut buf = MessageBuf::<H>::new();
-    assert_eq!(buf.encode(v), Err(Error::FlexibleUnionUnknownField { ordinal: 3 }));
+    assert_eq!(
+        buf.encode(v),
+        Err(Error::FlexibleUnionUnknownField { ordinal: 3 })
+    );
     let bad = unknown_leaf(32, deep_limits());
     expect_depth_error::<chains::F0>(&bad, 16 * 32 + 8);
 }
@@ -795,9 +1311,15 @@ fn depth_through_skipped_unknown_envelopes() {
 fn spec_order_count_limit_before_marker() {
     for marker in [0u64, 5] {
         let bytes = rows(&[le64(u64::MAX), le64(marker)]);
-        let e = Error::StringCountExceeds32BitLimit { offset: 0, count: u64::MAX };
+        let e = Error::StringCountExceeds32BitLimit {
+            offset: 0,
+            count: u64::MAX,
+        };
         check_err::<OptStr>(&bytes, e, ErrorCode::StringCountExceeds32BitLimit);
-        let e = Error::VectorCountExceeds32BitLimit { offset: 0, count: u64::MAX };
+        let e = Error::VectorCountExceeds32BitLimit {
+            offset: 0,
+            count: u64::MAX,
+        };
         check_err::<OptV>(&bytes, e, ErrorCode::VectorCountExceeds32BitLimit);
     }
 }
@@ -808,7 +1330,10 @@ fn spec_order_count_limit_before_marker() {
 fn spec_order_table_count_before_marker() {
     for marker in [0u64, 5] {
         let bytes = rows(&[le64(u64::MAX), le64(marker)]);
-        let e = Error::TableCountExceeds32BitLimit { offset: 0, count: u64::MAX };
+        let e = Error::TableCountExceeds32BitLimit {
+            offset: 0,
+            count: u64::MAX,
+        };
         check_err::<Tb>(&bytes, e, ErrorCode::TableCountExceeds32BitLimit);
     }
 }
@@ -820,10 +1345,17 @@ fn spec_order_table_count_before_marker() {
 fn spec_order_union_envelope_before_ordinal() {
     for ordinal in [0u64, 9] {
         let bytes = rows(&[le64(ordinal), [1, 0, 0, 0, 0, 0, 2, 0]]);
-        let e = Error::InvalidInlineMarkerInEnvelope { offset: 8, flags: 2 };
+        let e = Error::InvalidInlineMarkerInEnvelope {
+            offset: 8,
+            flags: 2,
+        };
         check_err::<OptSU>(&bytes, e, ErrorCode::InvalidInlineMarkerInEnvelope);
         let bytes = rows(&[le64(ordinal), [3, 0, 0, 0, 0, 0, 0, 0]]);
-        let e = Error::InvalidNumBytesInEnvelope { offset: 8, declared: 3, actual: 3 };
+        let e = Error::InvalidNumBytesInEnvelope {
+            offset: 8,
+            declared: 3,
+            actual: 3,
+        };
         check_err::<OptSU>(&bytes, e, ErrorCode::InvalidNumBytesInEnvelope);
     }
 }

@@ -9,7 +9,9 @@
 
 mod support;
 
-use handoff::codec::envelope::{decode_envelope, decode_table, encode_envelope, encode_table_header, TableView};
+use handoff::codec::envelope::{
+    TableView, decode_envelope, decode_table, encode_envelope, encode_table_header,
+};
 use handoff::codec::handle::{Handle, HandleDisposition, RightsError};
 use handoff::codec::{Decode, Decoder, Encode, Encoder, HandleTable, Layout};
 use handoff::handle::{ObjectType, Rights};
@@ -154,15 +156,23 @@ impl<X: Handle> Encode<X> for VTable {
 
 impl<X: Handle> Decode<X> for VTable {
     fn decode(dec: &mut Decoder<'_, X>, at: usize, _: (), depth: u32) -> Result<(), Error> {
-        decode_table(dec, at, depth, false, |dec, ordinal, env_at, depth| match ordinal {
-            1 => decode_envelope::<X, u32>(dec, env_at, (), depth, false).map(|_| true),
-            _ => Ok(false),
-        })
+        decode_table(
+            dec,
+            at,
+            depth,
+            false,
+            |dec, ordinal, env_at, depth| match ordinal {
+                1 => decode_envelope::<X, u32>(dec, env_at, (), depth, false).map(|_| true),
+                _ => Ok(false),
+            },
+        )
     }
 
     fn from_view(view: TableView<'_>, _: &mut HandleTable<X>) -> Self {
         // SAFETY: member 1 of `VTable` is a `u32`, and `decode` validated it as one.
-        VTable { a: unsafe { view.member::<u32>(1) } }
+        VTable {
+            a: unsafe { view.member::<u32>(1) },
+        }
     }
 }
 
@@ -190,7 +200,11 @@ impl Handle for Stubborn {
     }
 
     fn reduce_rights(self, rights: Rights) -> Result<Self, RightsError> {
-        Err(RightsError { object_type: self.0.object_type(), wanted: rights, reason: "this backend keeps rights" })
+        Err(RightsError {
+            object_type: self.0.object_type(),
+            wanted: rights,
+            reason: "this backend keeps rights",
+        })
     }
 }
 
@@ -246,19 +260,28 @@ fn handle_markers_other_than_zero_and_all_ones() {
     for found in [1u32, 2, 0x7fff_ffff, 0x8000_0000, 0xffff_fffe] {
         let t = Tracker::new();
         let e = decode_err_closing::<One>(&slot(found), &t, vec![t.event()], &default());
-        assert_eq!(e, Error::InvalidHandlePresenceIndicator { offset: 0, found });
+        assert_eq!(
+            e,
+            Error::InvalidHandlePresenceIndicator { offset: 0, found }
+        );
         assert_eq!(e.code(), ErrorCode::InvalidHandlePresenceIndicator);
 
         let t = Tracker::new();
         let e = decode_err_closing::<OptH>(&slot(found), &t, vec![t.event()], &default());
-        assert_eq!(e, Error::InvalidHandlePresenceIndicator { offset: 0, found });
+        assert_eq!(
+            e,
+            Error::InvalidHandlePresenceIndicator { offset: 0, found }
+        );
 
         // The second slot of a vector, the first already claimed.
         let t = Tracker::new();
         let mut bytes = handle_vec(3);
         put32(&mut bytes, 20, found);
         let e = decode_err_closing::<Many>(&bytes, &t, t.events(3), &default());
-        assert_eq!(e, Error::InvalidHandlePresenceIndicator { offset: 20, found });
+        assert_eq!(
+            e,
+            Error::InvalidHandlePresenceIndicator { offset: 20, found }
+        );
     }
 }
 
@@ -282,12 +305,26 @@ fn absent_required_handle() {
 fn too_few_handles() {
     let t = Tracker::new();
     let e = decode_err_closing::<One>(&slot(u32::MAX), &t, vec![], &default());
-    assert_eq!(e, Error::TooFewHandles { offset: 0, index: 0, available: 0 });
+    assert_eq!(
+        e,
+        Error::TooFewHandles {
+            offset: 0,
+            index: 0,
+            available: 0
+        }
+    );
     assert_eq!(e.code(), ErrorCode::TooFewHandles);
     // Three slots, two handles: both are claimed, then the third slot finds none.
     let t = Tracker::new();
     let e = decode_err_closing::<Many>(&handle_vec(3), &t, t.events(2), &default());
-    assert_eq!(e, Error::TooFewHandles { offset: 24, index: 2, available: 2 });
+    assert_eq!(
+        e,
+        Error::TooFewHandles {
+            offset: 24,
+            index: 2,
+            available: 2
+        }
+    );
 }
 
 #[test]
@@ -295,12 +332,24 @@ fn too_many_handles() {
     // The type holds any number: found after the walk.
     let t = Tracker::new();
     let e = decode_err_closing::<Many>(&handle_vec(1), &t, t.events(3), &default());
-    assert_eq!(e, Error::TooManyHandlesInMessage { count: 3, unclaimed: 2 });
+    assert_eq!(
+        e,
+        Error::TooManyHandlesInMessage {
+            count: 3,
+            unclaimed: 2
+        }
+    );
     assert_eq!(e.code(), ErrorCode::TooManyHandlesInMessage);
     // Within the type's bound, but the slot is absent.
     let t = Tracker::new();
     let e = decode_err_closing::<OptH>(&slot(0), &t, vec![t.event()], &default());
-    assert_eq!(e, Error::TooManyHandlesInMessage { count: 1, unclaimed: 1 });
+    assert_eq!(
+        e,
+        Error::TooManyHandlesInMessage {
+            count: 1,
+            unclaimed: 1
+        }
+    );
     // Above the type's bound: the pre-check, before any byte is read.
     let t = Tracker::new();
     let e = decode_err_closing::<One>(&slot(u32::MAX), &t, t.events(2), &default());
@@ -332,10 +381,22 @@ fn exactly_max_handles_and_one_more() {
     t.assert_all_closed_once();
     let t = Tracker::new();
     let e = decode_err_closing::<Many>(&handle_vec(65), &t, t.events(65), &default());
-    assert_eq!(e, Error::HandleLimitExceeded { count: 65, limit: 64 });
+    assert_eq!(
+        e,
+        Error::HandleLimitExceeded {
+            count: 65,
+            limit: 64
+        }
+    );
     assert_eq!(e.code(), ErrorCode::TooManyHandlesInMessage);
     // A lower configured limit.
-    let opts = DecodeOptions { limits: Limits { max_handles: 2, ..Limits::DEFAULT }, ..default() };
+    let opts = DecodeOptions {
+        limits: Limits {
+            max_handles: 2,
+            ..Limits::DEFAULT
+        },
+        ..default()
+    };
     let t = Tracker::new();
     assert!(decode_with::<Many>(&handle_vec(2), t.events(2), &opts).is_ok());
     t.assert_all_closed_once();
@@ -351,18 +412,42 @@ fn exactly_max_handles_and_one_more() {
 fn wrong_object_type() {
     let t = Tracker::new();
     let e = decode_err_closing::<Ev>(&slot(u32::MAX), &t, vec![t.channel()], &default());
-    assert_eq!(e, Error::IncorrectHandleType { offset: 0, expected: ObjectType::EVENT, found: ObjectType::CHANNEL });
+    assert_eq!(
+        e,
+        Error::IncorrectHandleType {
+            offset: 0,
+            expected: ObjectType::EVENT,
+            found: ObjectType::CHANNEL
+        }
+    );
     assert_eq!(e.code(), ErrorCode::IncorrectHandleType);
     // A vector's element constraint: the third element is a VMO.
     let t = Tracker::new();
-    let handles = vec![t.event(), t.event(), t.create(ObjectType::VMO, Rights::BASIC)];
+    let handles = vec![
+        t.event(),
+        t.event(),
+        t.create(ObjectType::VMO, Rights::BASIC),
+    ];
     let e = decode_err_closing::<Many>(&handle_vec(3), &t, handles, &default());
-    assert_eq!(e, Error::IncorrectHandleType { offset: 24, expected: ObjectType::EVENT, found: ObjectType::VMO });
+    assert_eq!(
+        e,
+        Error::IncorrectHandleType {
+            offset: 24,
+            expected: ObjectType::EVENT,
+            found: ObjectType::VMO
+        }
+    );
     // A backend's "unknown" object type matches only a slot that takes any type.
     let t = Tracker::new();
     let unknown = t.create(ObjectType::UNKNOWN, Rights::EVENT_DEFAULT);
     let e = decode_err_closing::<Ev>(&slot(u32::MAX), &t, vec![unknown], &default());
-    assert!(matches!(e, Error::IncorrectHandleType { found: ObjectType::UNKNOWN, .. }));
+    assert!(matches!(
+        e,
+        Error::IncorrectHandleType {
+            found: ObjectType::UNKNOWN,
+            ..
+        }
+    ));
     let t = Tracker::new();
     let unknown = t.create(ObjectType::UNKNOWN, Rights::EVENT_DEFAULT);
     drop(decode::<One>(&slot(u32::MAX), vec![unknown]).unwrap());
@@ -387,18 +472,35 @@ fn missing_rights() {
     let e = decode_err_closing::<Ev>(&slot(u32::MAX), &t, vec![h], &default());
     assert_eq!(
         e,
-        Error::MissingRequiredHandleRights { offset: 0, required: Rights::BASIC, found: Rights::TRANSFER | Rights::WAIT }
+        Error::MissingRequiredHandleRights {
+            offset: 0,
+            required: Rights::BASIC,
+            found: Rights::TRANSFER | Rights::WAIT
+        }
     );
     assert_eq!(e.code(), ErrorCode::MissingRequiredHandleRights);
     // An event's default rights have no READ or WRITE.
     let t = Tracker::new();
     let e = decode_err_closing::<Rw>(&slot(u32::MAX), &t, vec![t.event()], &default());
-    assert_eq!(e, Error::MissingRequiredHandleRights { offset: 0, required: Rights::IO, found: Rights::EVENT_DEFAULT });
+    assert_eq!(
+        e,
+        Error::MissingRequiredHandleRights {
+            offset: 0,
+            required: Rights::IO,
+            found: Rights::EVENT_DEFAULT
+        }
+    );
     // No rights at all.
     let t = Tracker::new();
     let h = t.create(ObjectType::EVENT, Rights::NONE);
     let e = decode_err_closing::<Ev>(&slot(u32::MAX), &t, vec![h], &default());
-    assert!(matches!(e, Error::MissingRequiredHandleRights { found: Rights::NONE, .. }));
+    assert!(matches!(
+        e,
+        Error::MissingRequiredHandleRights {
+            found: Rights::NONE,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -427,13 +529,20 @@ fn excess_rights_are_reduced() {
     let t = Tracker::new();
     let h = t.create(ObjectType::EVENT, Rights::BASIC);
     let raw = h.raw();
-    let natural = decode::<Ev>(&slot(u32::MAX), vec![h]).unwrap().into_natural();
+    let natural = decode::<Ev>(&slot(u32::MAX), vec![h])
+        .unwrap()
+        .into_natural();
     assert_eq!(natural.e.raw(), raw);
     let t2 = Tracker::new();
     let h = t2.event();
     let raw = h.raw();
-    let natural2 = decode::<One>(&slot(u32::MAX), vec![h]).unwrap().into_natural();
-    assert_eq!((natural2.h.raw(), natural2.h.rights()), (raw, Rights::EVENT_DEFAULT));
+    let natural2 = decode::<One>(&slot(u32::MAX), vec![h])
+        .unwrap()
+        .into_natural();
+    assert_eq!(
+        (natural2.h.raw(), natural2.h.rights()),
+        (raw, Rights::EVENT_DEFAULT)
+    );
     drop((natural, natural2));
     t.assert_all_closed_once();
     t2.assert_all_closed_once();
@@ -445,10 +554,20 @@ fn excess_rights_are_reduced() {
 fn reduced_handle_is_closed_when_a_later_check_fails() {
     let t = Tracker::new();
     // a: reduced (event default -> basic); s: invalid UTF-8.
-    let bytes = cat(&[&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], &header(1), &[0, 0, 0, 0, 0, 0, 0, 0], &header(0), &[0x80, 0, 0, 0, 0, 0, 0, 0]]);
+    let bytes = cat(&[
+        &[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        &header(1),
+        &[0, 0, 0, 0, 0, 0, 0, 0],
+        &header(0),
+        &[0x80, 0, 0, 0, 0, 0, 0, 0],
+    ]);
     let e = decode_err_closing::<Mixed>(&bytes, &t, t.events(3), &default());
     assert_eq!(e, Error::StringNotUtf8 { offset: 48 });
-    assert_eq!(t.space.total_closes(), 4, "3 handles plus the reduced replacement");
+    assert_eq!(
+        t.space.total_closes(),
+        4,
+        "3 handles plus the reduced replacement"
+    );
 }
 
 #[test]
@@ -456,10 +575,14 @@ fn rights_reduction_failure() {
     let t = Tracker::new();
     let handles = vec![Stubborn(t.event()), Stubborn(t.event())];
     let bytes = [0xff; 8];
-    let e = Decoded::<StubbornMsg, Stubborn>::decode(bytes::BytesMut::from(&bytes[..]), handles).unwrap_err();
+    let e = Decoded::<StubbornMsg, Stubborn>::decode(bytes::BytesMut::from(&bytes[..]), handles)
+        .unwrap_err();
     match &e {
         Error::RightsReductionFailed { offset: 0, source } => {
-            assert_eq!((source.object_type, source.wanted), (ObjectType::EVENT, Rights::BASIC));
+            assert_eq!(
+                (source.object_type, source.wanted),
+                (ObjectType::EVENT, Rights::BASIC)
+            );
         }
         other => panic!("wrong error {other:?}"),
     }
@@ -468,7 +591,11 @@ fn rights_reduction_failure() {
     // Exact rights need no reduction.
     let t = Tracker::new();
     let handles = vec![Stubborn(t.create(ObjectType::EVENT, Rights::BASIC))];
-    let msg = Decoded::<StubbornMsg, Stubborn>::decode(bytes::BytesMut::from(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0][..]), handles).unwrap();
+    let msg = Decoded::<StubbornMsg, Stubborn>::decode(
+        bytes::BytesMut::from(&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0][..]),
+        handles,
+    )
+    .unwrap();
     assert!(msg.into_natural().tail.is_none());
     t.assert_all_closed_once();
 }
@@ -504,7 +631,13 @@ fn errors_close_claimed_and_unreached_handles() {
     let mut long = good.clone();
     long.extend_from_slice(&[0; 8]);
     let e = decode_err_closing::<Mixed>(&long, &t, t.events(3), &default());
-    assert_eq!(e, Error::TooManyBytesInMessage { offset: 64, extra: 8 });
+    assert_eq!(
+        e,
+        Error::TooManyBytesInMessage {
+            offset: 64,
+            extra: 8
+        }
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,7 +645,11 @@ fn errors_close_claimed_and_unreached_handles() {
 
 /// A flexible union of a value type whose unknown variant carries a handle.
 fn value_union_with_unknown_handle() -> Vec<u8> {
-    rows(&[[7, 0, 0, 0, 0, 0, 0, 0], le64(9), [0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0]])
+    rows(&[
+        [7, 0, 0, 0, 0, 0, 0, 0],
+        le64(9),
+        [0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],
+    ])
 }
 
 #[test]
@@ -521,20 +658,47 @@ fn value_type_unknown_union_member_with_a_handle() {
     // Default policy: rejected (by the pre-check: a value type can hold no handle).
     let t = Tracker::new();
     let e = decode_err_closing::<HasVU>(&bytes, &t, vec![t.event()], &default());
-    assert_eq!(e, Error::NonResourceUnknownHandles { offset: 0, ordinal: 0, count: 1 });
+    assert_eq!(
+        e,
+        Error::NonResourceUnknownHandles {
+            offset: 0,
+            ordinal: 0,
+            count: 1
+        }
+    );
     assert_eq!(e.code(), ErrorCode::NonResourceUnknownHandles);
     // RFC-0137 policy: the member is dropped and its handle closed, during the decode.
     let t = Tracker::new();
     let msg = decode_with::<HasVU>(&bytes, vec![t.event()], &drop_policy()).unwrap();
     t.assert_all_closed_once();
-    assert_eq!(msg.into_natural(), HasVU { x: 7, u: VU::UnknownOrdinal(9) });
+    assert_eq!(
+        msg.into_natural(),
+        HasVU {
+            x: 7,
+            u: VU::UnknownOrdinal(9)
+        }
+    );
     // Out of line, with two handles.
-    let bytes = rows(&[[7, 0, 0, 0, 0, 0, 0, 0], le64(9), [8, 0, 0, 0, 2, 0, 0, 0], [0xee; 8]]);
+    let bytes = rows(&[
+        [7, 0, 0, 0, 0, 0, 0, 0],
+        le64(9),
+        [8, 0, 0, 0, 2, 0, 0, 0],
+        [0xee; 8],
+    ]);
     let t = Tracker::new();
     let e = decode_err_closing::<HasVU>(&bytes, &t, t.events(2), &default());
-    assert_eq!(e, Error::NonResourceUnknownHandles { offset: 0, ordinal: 0, count: 2 });
+    assert_eq!(
+        e,
+        Error::NonResourceUnknownHandles {
+            offset: 0,
+            ordinal: 0,
+            count: 2
+        }
+    );
     let t = Tracker::new();
-    let v = decode_with::<HasVU>(&bytes, t.events(2), &drop_policy()).unwrap().into_natural();
+    let v = decode_with::<HasVU>(&bytes, t.events(2), &drop_policy())
+        .unwrap()
+        .into_natural();
     t.assert_all_closed_once();
     assert_eq!(v.u, VU::UnknownOrdinal(9));
 }
@@ -542,10 +706,22 @@ fn value_type_unknown_union_member_with_a_handle() {
 #[test]
 fn value_type_unknown_table_member_with_a_handle() {
     // VTable with an unknown member 3 (inline, one handle).
-    let bytes = cat(&[&header(3), &[5, 0, 0, 0, 0, 0, 1, 0], &ABSENT, &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0]]);
+    let bytes = cat(&[
+        &header(3),
+        &[5, 0, 0, 0, 0, 0, 1, 0],
+        &ABSENT,
+        &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],
+    ]);
     let t = Tracker::new();
     let e = decode_err_closing::<VTable>(&bytes, &t, vec![t.event()], &default());
-    assert_eq!(e, Error::NonResourceUnknownHandles { offset: 0, ordinal: 0, count: 1 });
+    assert_eq!(
+        e,
+        Error::NonResourceUnknownHandles {
+            offset: 0,
+            ordinal: 0,
+            count: 1
+        }
+    );
     let t = Tracker::new();
     let msg = decode_with::<VTable>(&bytes, vec![t.event()], &drop_policy()).unwrap();
     t.assert_all_closed_once();
@@ -557,7 +733,14 @@ fn value_type_unknown_table_member_with_a_handle() {
     // A known member of a value table cannot declare handles.
     let bytes = cat(&[&header(1), &[5, 0, 0, 0, 1, 0, 1, 0]]);
     let e = decode_err::<VTable>(&bytes);
-    assert_eq!(e, Error::InvalidNumHandlesInEnvelope { offset: 16, declared: 1, actual: 0 });
+    assert_eq!(
+        e,
+        Error::InvalidNumHandlesInEnvelope {
+            offset: 16,
+            declared: 1,
+            actual: 0
+        }
+    );
     assert_eq!(e.code(), ErrorCode::InvalidNumHandlesInEnvelope);
 }
 
@@ -566,10 +749,21 @@ fn value_type_unknown_table_member_with_a_handle() {
 #[test]
 fn value_type_inside_a_resource_type() {
     // RHolder { h, u: VU } with u's unknown variant declaring one handle that is not there.
-    let bytes = rows(&[[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], le64(9), [1, 2, 3, 4, 1, 0, 1, 0]]);
+    let bytes = rows(&[
+        [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        le64(9),
+        [1, 2, 3, 4, 1, 0, 1, 0],
+    ]);
     let t = Tracker::new();
     let e = decode_err_closing::<RHolder>(&bytes, &t, vec![t.event()], &default());
-    assert_eq!(e, Error::NonResourceUnknownHandles { offset: 16, ordinal: 9, count: 1 });
+    assert_eq!(
+        e,
+        Error::NonResourceUnknownHandles {
+            offset: 16,
+            ordinal: 9,
+            count: 1
+        }
+    );
     // With a second handle, the type's static bound (1) is exceeded first.
     let t = Tracker::new();
     let e = decode_err_closing::<RHolder>(&bytes, &t, t.events(2), &default());
@@ -583,16 +777,29 @@ fn value_type_inside_a_resource_type() {
 #[test]
 #[ignore = "bug: codec/src/decode.rs decode_message applies T::MAX_HANDLES (known members only) to resource types that contain value flexible types, even under UnknownHandles::Drop: MaxHandlesExceeded for a valid RFC-0137 message"]
 fn value_flexible_type_inside_a_resource_type_under_the_drop_policy() {
-    let bytes = rows(&[[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], le64(9), [1, 2, 3, 4, 1, 0, 1, 0]]);
+    let bytes = rows(&[
+        [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        le64(9),
+        [1, 2, 3, 4, 1, 0, 1, 0],
+    ]);
     let t = Tracker::new();
-    let v = decode_with::<RHolder>(&bytes, t.events(2), &drop_policy()).unwrap().into_natural();
+    let v = decode_with::<RHolder>(&bytes, t.events(2), &drop_policy())
+        .unwrap()
+        .into_natural();
     assert!(matches!(v.u, VU::UnknownOrdinal(9)));
     drop(v);
     t.assert_all_closed_once();
 
-    let bytes = cat(&[&[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], &header(2), &ABSENT, &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0]]);
+    let bytes = cat(&[
+        &[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        &header(2),
+        &ABSENT,
+        &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],
+    ]);
     let t = Tracker::new();
-    let v = decode_with::<RWithVTable>(&bytes, t.events(2), &drop_policy()).unwrap().into_natural();
+    let v = decode_with::<RWithVTable>(&bytes, t.events(2), &drop_policy())
+        .unwrap()
+        .into_natural();
     assert_eq!(v.t, VTable::default());
     drop(v);
     t.assert_all_closed_once();
@@ -602,7 +809,13 @@ fn value_flexible_type_inside_a_resource_type_under_the_drop_policy() {
 fn resource_type_unknown_members_close_their_handles() {
     // RT with an unknown member 5 carrying two handles out of line, under both policies.
     for opts in [default(), drop_policy()] {
-        let bytes = cat(&[&header(5), &[1, 0, 0, 0, 0, 0, 1, 0], &[0; 24], &[8, 0, 0, 0, 2, 0, 0, 0], &[0xff; 8]]);
+        let bytes = cat(&[
+            &header(5),
+            &[1, 0, 0, 0, 0, 0, 1, 0],
+            &[0; 24],
+            &[8, 0, 0, 0, 2, 0, 0, 0],
+            &[0xff; 8],
+        ]);
         let t = Tracker::new();
         let msg = decode_with::<RT>(&bytes, t.events(2), &opts).unwrap();
         t.assert_all_closed_once();
@@ -611,7 +824,9 @@ fn resource_type_unknown_members_close_their_handles() {
         // RU with an unknown variant carrying one handle inline.
         let bytes = rows(&[le64(7), [0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0]]);
         let t = Tracker::new();
-        let v = decode_with::<RU>(&bytes, vec![t.event()], &opts).unwrap().into_natural();
+        let v = decode_with::<RU>(&bytes, vec![t.event()], &opts)
+            .unwrap()
+            .into_natural();
         t.assert_all_closed_once();
         assert!(matches!(v, RU::UnknownOrdinal(7)));
     }
@@ -625,9 +840,9 @@ fn unknown_handles_are_claimed_in_traversal_order() {
     let bytes = cat(&[
         &header(4),
         &ABSENT,
-        &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],  // 2: handle #0
-        &[24, 0, 0, 0, 1, 0, 0, 0],              // 3: vector of one handle, #1
-        &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],  // 4: unknown, #2
+        &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0], // 2: handle #0
+        &[24, 0, 0, 0, 1, 0, 0, 0],            // 3: vector of one handle, #1
+        &[0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0], // 4: unknown, #2
         &header(1),
         &[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
     ]);
@@ -656,20 +871,41 @@ fn envelope_handle_counts() {
         let bytes = cat(&[&header(2), &ABSENT, &env]);
         let t = Tracker::new();
         let e = decode_err_closing::<RT>(&bytes, &t, t.events(2), &default());
-        assert_eq!(e, Error::InvalidNumHandlesInEnvelope { offset: 24, declared, actual: 1 });
+        assert_eq!(
+            e,
+            Error::InvalidNumHandlesInEnvelope {
+                offset: 24,
+                declared,
+                actual: 1
+            }
+        );
         assert_eq!(e.code(), ErrorCode::InvalidNumHandlesInEnvelope);
     }
     // Declaring more than the message has.
     let bytes = cat(&[&header(2), &ABSENT, &[0xff, 0xff, 0xff, 0xff, 5, 0, 1, 0]]);
     let t = Tracker::new();
     let e = decode_err_closing::<RT>(&bytes, &t, t.events(1), &default());
-    assert_eq!(e, Error::EnvelopeHandlesExceedMessageLength { offset: 24, declared: 5, remaining: 1 });
+    assert_eq!(
+        e,
+        Error::EnvelopeHandlesExceedMessageLength {
+            offset: 24,
+            declared: 5,
+            remaining: 1
+        }
+    );
     assert_eq!(e.code(), ErrorCode::EnvelopeHandlesExceedMessageLength);
     // An unknown member declaring more than the message has.
     let bytes = cat(&[&header(4), &[0; 24], &[0, 0, 0, 0, 0xff, 0xff, 1, 0]]);
     let t = Tracker::new();
     let e = decode_err_closing::<RT>(&bytes, &t, t.events(3), &default());
-    assert_eq!(e, Error::EnvelopeHandlesExceedMessageLength { offset: 40, declared: 0xffff, remaining: 3 });
+    assert_eq!(
+        e,
+        Error::EnvelopeHandlesExceedMessageLength {
+            offset: 40,
+            declared: 0xffff,
+            remaining: 3
+        }
+    );
     // A union variant: out of line, a vector of two handles declared as one.
     let t = Tracker::new();
     let (bytes, handles) = encode(RU::H(t.event()));
@@ -677,7 +913,14 @@ fn envelope_handle_counts() {
     assert_eq!(bytes[12], 1);
     bytes[12] = 0;
     let e = decode_err_closing::<RU>(&bytes, &t, handles, &default());
-    assert_eq!(e, Error::InvalidNumHandlesInEnvelope { offset: 8, declared: 0, actual: 1 });
+    assert_eq!(
+        e,
+        Error::InvalidNumHandlesInEnvelope {
+            offset: 8,
+            declared: 0,
+            actual: 1
+        }
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -690,7 +933,13 @@ fn spec_order_pre_checks() {
     // Handle limit (2) before the type's maximum size (4).
     let t = Tracker::new();
     let e = decode_err_closing::<One>(&[0xff; 16], &t, t.events(65), &default());
-    assert_eq!(e, Error::HandleLimitExceeded { count: 65, limit: 64 });
+    assert_eq!(
+        e,
+        Error::HandleLimitExceeded {
+            count: 65,
+            limit: 64
+        }
+    );
     // Primary object size (3) before the type's handle bound (5).
     let t = Tracker::new();
     let e = decode_err_closing::<One>(&[0xff; 4], &t, t.events(2), &default());
@@ -704,18 +953,48 @@ fn spec_order_pre_checks() {
 fn malformed_headers_close_the_handles() {
     use handoff::codec::wire::HeaderError;
     let body = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0];
-    let good = [0x01, 0, 0, 0, 0x02, 0x00, 0x00, 0x01, 5, 0, 0, 0, 0, 0, 0, 0];
+    let good = [
+        0x01, 0, 0, 0, 0x02, 0x00, 0x00, 0x01, 5, 0, 0, 0, 0, 0, 0, 0,
+    ];
     let cases: Vec<(Vec<u8>, HeaderError)> = vec![
         (good[..10].to_vec(), HeaderError::TooShort { len: 10 }),
         (vec![], HeaderError::TooShort { len: 0 }),
-        ({ let mut h = good.to_vec(); h[7] = 0x02; h.extend_from_slice(&body); h }, HeaderError::BadMagic { found: 2 }),
-        ({ let mut h = good.to_vec(); h[4] = 0x00; h.extend_from_slice(&body); h }, HeaderError::UnsupportedWireFormat { flags: [0, 0] }),
-        ({ let mut h = good.to_vec(); h[5] = 0x01; h.extend_from_slice(&body); h }, HeaderError::UnsupportedWireFormat { flags: [2, 1] }),
+        (
+            {
+                let mut h = good.to_vec();
+                h[7] = 0x02;
+                h.extend_from_slice(&body);
+                h
+            },
+            HeaderError::BadMagic { found: 2 },
+        ),
+        (
+            {
+                let mut h = good.to_vec();
+                h[4] = 0x00;
+                h.extend_from_slice(&body);
+                h
+            },
+            HeaderError::UnsupportedWireFormat { flags: [0, 0] },
+        ),
+        (
+            {
+                let mut h = good.to_vec();
+                h[5] = 0x01;
+                h.extend_from_slice(&body);
+                h
+            },
+            HeaderError::UnsupportedWireFormat { flags: [2, 1] },
+        ),
     ];
     for (bytes, expected) in cases {
         let t = Tracker::new();
-        let e = Decoded::<One, H>::decode_transactional(bytes::BytesMut::from(&bytes[..]), vec![t.event()], &default())
-            .unwrap_err();
+        let e = Decoded::<One, H>::decode_transactional(
+            bytes::BytesMut::from(&bytes[..]),
+            vec![t.event()],
+            &default(),
+        )
+        .unwrap_err();
         assert_eq!(e, Error::InvalidHeader(expected));
         assert_eq!(e.code(), ErrorCode::InvalidHeader);
         t.assert_all_closed_once();
@@ -724,19 +1003,32 @@ fn malformed_headers_close_the_handles() {
     let mut bytes = good.to_vec();
     bytes.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 0]);
     let t = Tracker::new();
-    let e = Decoded::<One, H>::decode_transactional(bytes::BytesMut::from(&bytes[..]), vec![t.event()], &default()).unwrap_err();
+    let e = Decoded::<One, H>::decode_transactional(
+        bytes::BytesMut::from(&bytes[..]),
+        vec![t.event()],
+        &default(),
+    )
+    .unwrap_err();
     assert_eq!(e, Error::NonNullableTypeWithNullValue { offset: 0 });
     t.assert_all_closed_once();
     // Persisted: a non-zero reserved byte, a bad magic number.
     for (header, expected) in [
         ([0u8, 1, 2, 0, 0, 0, 1, 0], HeaderError::NonZeroReserved),
         ([1u8, 1, 2, 0, 0, 0, 0, 0], HeaderError::NonZeroReserved),
-        ([0u8, 9, 2, 0, 0, 0, 0, 0], HeaderError::BadMagic { found: 9 }),
+        (
+            [0u8, 9, 2, 0, 0, 0, 0, 0],
+            HeaderError::BadMagic { found: 9 },
+        ),
     ] {
         let mut bytes = header.to_vec();
         bytes.extend_from_slice(&body);
         let t = Tracker::new();
-        let e = Decoded::<One, H>::decode_persisted(bytes::BytesMut::from(&bytes[..]), vec![t.event()], &default()).unwrap_err();
+        let e = Decoded::<One, H>::decode_persisted(
+            bytes::BytesMut::from(&bytes[..]),
+            vec![t.event()],
+            &default(),
+        )
+        .unwrap_err();
         assert_eq!(e, Error::InvalidHeader(expected));
         t.assert_all_closed_once();
     }
@@ -750,7 +1042,13 @@ fn encode_records_declared_dispositions() {
     let t = Tracker::new();
     let mut buf = MessageBuf::<H>::new();
     buf.encode(Ev { e: t.channel() }).unwrap();
-    assert_eq!(buf.dispositions(), [HandleDisposition { object_type: ObjectType::EVENT, rights: Rights::BASIC }]);
+    assert_eq!(
+        buf.dispositions(),
+        [HandleDisposition {
+            object_type: ObjectType::EVENT,
+            rights: Rights::BASIC
+        }]
+    );
     // The encoder does not inspect handles: the wrong type is the receiver's to reject.
     let (bytes, handles) = buf.take();
     let e = decode_err_closing::<Ev>(&bytes, &t, handles, &default());

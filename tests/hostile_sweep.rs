@@ -17,7 +17,7 @@
 
 mod support;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use handoff::handle::{Handle, ObjectType, Rights};
 use handoff::{DecodeOptions, Error, Fidl, MessageBuf};
@@ -53,7 +53,11 @@ pub struct Bag {
     pub flag: Option<bool>,
     #[fidl(ordinal = 2)]
     pub h: Option<H>,
-    #[fidl(ordinal = 3, max_len = 4, elem(handle(object_type = 5, rights = 0x8000_0000)))]
+    #[fidl(
+        ordinal = 3,
+        max_len = 4,
+        elem(handle(object_type = 5, rights = 0x8000_0000))
+    )]
     pub hs: Option<Vec<H>>,
     #[fidl(ordinal = 5)]
     pub choice: Option<Choice>,
@@ -97,14 +101,27 @@ fn original(t: &Tracker) -> Msg {
         id: 0x1234_5678,
         chan: t.channel(),
         items: vec![
-            Item { id: 1, color: Color::Red, h: Some(t.event()), label: "one".into() },
-            Item { id: 2, color: Color::Green, h: None, label: "second!".into() },
+            Item {
+                id: 1,
+                color: Color::Red,
+                h: Some(t.event()),
+                label: "one".into(),
+            },
+            Item {
+                id: 2,
+                color: Color::Green,
+                h: None,
+                label: "second!".into(),
+            },
         ],
         bag: Bag {
             flag: Some(true),
             h: Some(t.create(ObjectType::VMO, Rights::BASIC)),
             hs: Some(vec![t.event(), t.event()]),
-            choice: Some(Choice::Pair(Pair { a: t.event(), b: Some(t.channel()) })),
+            choice: Some(Choice::Pair(Pair {
+                a: t.event(),
+                b: Some(t.channel()),
+            })),
             name: Some("bag".into()),
         },
         choice: Some(Box::new(Choice::Chan(t.channel()))),
@@ -124,10 +141,17 @@ fn original_message() -> (Vec<u8>, Vec<(ObjectType, Rights)>) {
 
 /// Decodes one variant of the message and checks the accounting. Returns whether it
 /// decoded.
-fn check_variant(what: &str, bytes: &[u8], shapes: &[(ObjectType, Rights)], opts: &DecodeOptions) -> bool {
+fn check_variant(
+    what: &str,
+    bytes: &[u8],
+    shapes: &[(ObjectType, Rights)],
+    opts: &DecodeOptions,
+) -> bool {
     let t = Tracker::new();
     let handles: Vec<H> = shapes.iter().map(|&(ty, r)| t.create(ty, r)).collect();
-    let outcome = catch_unwind(AssertUnwindSafe(|| decode_with::<Msg>(bytes, handles, opts)));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        decode_with::<Msg>(bytes, handles, opts)
+    }));
     let result = match outcome {
         Ok(r) => r,
         Err(_) => panic!("{what}: decode panicked\nbytes:{}", hex(bytes)),
@@ -145,16 +169,26 @@ fn check_variant(what: &str, bytes: &[u8], shapes: &[(ObjectType, Rights)], opts
     let mut buf = MessageBuf::<H>::new();
     match buf.encode(natural) {
         Err(Error::FlexibleUnionUnknownField { .. }) => {}
-        Err(e) => panic!("{what}: re-encoding a decoded value failed: {e:?}\nbytes:{}", hex(bytes)),
+        Err(e) => panic!(
+            "{what}: re-encoding a decoded value failed: {e:?}\nbytes:{}",
+            hex(bytes)
+        ),
         Ok(()) => {
             let (again, handles) = buf.take();
             let again = again.to_vec();
             let redecoded = match decode::<Msg>(&again, handles) {
                 Ok(m) => m,
-                Err(e) => panic!("{what}: the re-encoded message does not decode: {e:?}\nbytes:{}", hex(&again)),
+                Err(e) => panic!(
+                    "{what}: the re-encoded message does not decode: {e:?}\nbytes:{}",
+                    hex(&again)
+                ),
             };
             let (third, handles) = encode(redecoded.into_natural());
-            assert_eq!(third.as_ref(), &again[..], "{what}: canonical form is not a fixed point");
+            assert_eq!(
+                third.as_ref(),
+                &again[..],
+                "{what}: canonical form is not a fixed point"
+            );
             drop(handles);
         }
     }
@@ -167,7 +201,12 @@ fn check_variant(what: &str, bytes: &[u8], shapes: &[(ObjectType, Rights)], opts
 fn the_original_decodes() {
     let (bytes, shapes) = original_message();
     assert_eq!(shapes.len(), 9);
-    assert!(check_variant("original", &bytes, &shapes, &DecodeOptions::default()));
+    assert!(check_variant(
+        "original",
+        &bytes,
+        &shapes,
+        &DecodeOptions::default()
+    ));
     // It is canonical: decode then encode gives the same bytes.
     let t = Tracker::new();
     let handles: Vec<H> = shapes.iter().map(|&(ty, r)| t.create(ty, r)).collect();
@@ -180,14 +219,24 @@ fn the_original_decodes() {
 fn truncated_at_every_length() {
     let (bytes, shapes) = original_message();
     for len in 0..bytes.len() {
-        let ok = check_variant(&format!("truncated to {len}"), &bytes[..len], &shapes, &DecodeOptions::default());
+        let ok = check_variant(
+            &format!("truncated to {len}"),
+            &bytes[..len],
+            &shapes,
+            &DecodeOptions::default(),
+        );
         assert!(!ok, "a message truncated to {len} bytes decoded");
     }
     // Extended by zeros: trailing bytes.
     for extra in [1, 7, 8, 64] {
         let mut long = bytes.clone();
         long.resize(bytes.len() + extra, 0);
-        assert!(!check_variant(&format!("extended by {extra}"), &long, &shapes, &DecodeOptions::default()));
+        assert!(!check_variant(
+            &format!("extended by {extra}"),
+            &long,
+            &shapes,
+            &DecodeOptions::default()
+        ));
     }
 }
 
@@ -196,13 +245,22 @@ fn every_byte_replaced() {
     let (bytes, shapes) = original_message();
     let mut decoded = 0;
     for at in 0..bytes.len() {
-        for f in [|b: u8| b ^ 0xff, |_| 0x00, |_| 0x01, |_| 0x80, |b: u8| b.wrapping_add(8)] {
+        for f in [
+            |b: u8| b ^ 0xff,
+            |_| 0x00,
+            |_| 0x01,
+            |_| 0x80,
+            |b: u8| b.wrapping_add(8),
+        ] {
             let mut m = bytes.clone();
             m[at] = f(m[at]);
             if m[at] == bytes[at] {
                 continue;
             }
-            for opts in [DecodeOptions::default(), DecodeOptions::drop_unknown_handles()] {
+            for opts in [
+                DecodeOptions::default(),
+                DecodeOptions::drop_unknown_handles(),
+            ] {
                 if check_variant(&format!("byte {at} = {:#04x}", m[at]), &m, &shapes, &opts) {
                     decoded += 1;
                 }
@@ -222,7 +280,12 @@ fn every_bit_of_structural_bytes_flipped() {
         for bit in 0..8 {
             let mut m = bytes.clone();
             m[at] ^= 1 << bit;
-            check_variant(&format!("byte {at} bit {bit}"), &m, &shapes, &DecodeOptions::default());
+            check_variant(
+                &format!("byte {at} bit {bit}"),
+                &m,
+                &shapes,
+                &DecodeOptions::default(),
+            );
         }
     }
     // Every bit of every 8-byte word that is a count, a marker or an envelope header,
@@ -234,7 +297,12 @@ fn every_bit_of_structural_bytes_flipped() {
             for bit in 0..64 {
                 let mut m = bytes.clone();
                 put64(&mut m, word, w ^ (1 << bit));
-                check_variant(&format!("word {word} bit {bit}"), &m, &shapes, &DecodeOptions::default());
+                check_variant(
+                    &format!("word {word} bit {bit}"),
+                    &m,
+                    &shapes,
+                    &DecodeOptions::default(),
+                );
             }
         }
     }
@@ -245,7 +313,12 @@ fn handle_table_mutations() {
     let (bytes, shapes) = original_message();
     let opts = DecodeOptions::default();
     // One fewer, none, one more, many more.
-    assert!(!check_variant("one handle fewer", &bytes, &shapes[..shapes.len() - 1], &opts));
+    assert!(!check_variant(
+        "one handle fewer",
+        &bytes,
+        &shapes[..shapes.len() - 1],
+        &opts
+    ));
     assert!(!check_variant("no handles", &bytes, &[], &opts));
     let mut more = shapes.clone();
     more.push((ObjectType::EVENT, Rights::EVENT_DEFAULT));
@@ -258,9 +331,17 @@ fn handle_table_mutations() {
         for j in i + 1..shapes.len() {
             let mut swapped = shapes.clone();
             swapped.swap(i, j);
-            let ok = check_variant(&format!("handles {i} and {j} swapped"), &bytes, &swapped, &opts);
+            let ok = check_variant(
+                &format!("handles {i} and {j} swapped"),
+                &bytes,
+                &swapped,
+                &opts,
+            );
             if shapes[i] == shapes[j] {
-                assert!(ok, "swapping two handles of the same kind ({i}, {j}) broke the message");
+                assert!(
+                    ok,
+                    "swapping two handles of the same kind ({i}, {j}) broke the message"
+                );
             }
         }
     }
@@ -275,7 +356,12 @@ fn handle_table_mutations() {
         ] {
             let mut m = shapes.clone();
             m[i] = kind;
-            check_variant(&format!("handle {i} replaced by {kind:?}"), &bytes, &m, &opts);
+            check_variant(
+                &format!("handle {i} replaced by {kind:?}"),
+                &bytes,
+                &m,
+                &opts,
+            );
         }
     }
 }
@@ -292,7 +378,10 @@ fn dropping_a_decoded_message_closes_its_handles() {
     assert_eq!(view.items().get(1).map(|i| i.label()), Some("second!"));
     assert_eq!(view.bag().hs().map(|v| v.len()), Some(2));
     let chan = msg.handle(view.chan()).unwrap();
-    assert_eq!((chan.object_type(), chan.rights()), (ObjectType::CHANNEL, Rights::CHANNEL_DEFAULT));
+    assert_eq!(
+        (chan.object_type(), chan.rights()),
+        (ObjectType::CHANNEL, Rights::CHANNEL_DEFAULT)
+    );
     // Nine handles open: the event in the pair was replaced by one with the declared
     // rights (its original closed), the rest are the originals.
     assert_eq!(t.open(), 9);

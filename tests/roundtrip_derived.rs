@@ -287,7 +287,10 @@ impl Rng {
         if f.is_nan() { 1.5 } else { f }
     }
     fn point(&mut self) -> Point {
-        Point { x: self.next() as i32, y: self.next() as i32 }
+        Point {
+            x: self.next() as i32,
+            y: self.next() as i32,
+        }
     }
     fn shape(&mut self) -> Shape {
         match self.below(4) {
@@ -310,7 +313,10 @@ impl Rng {
             name: self.opt(|r| r.string(12)),
             point: self.opt(Self::point),
             tags: self.opt(|r| r.vec(3, |r| r.string(12))),
-            inner: self.opt(|r| Inner { x: r.opt(|r| r.next() as i64), y: r.opt(Self::chance) }),
+            inner: self.opt(|r| Inner {
+                x: r.opt(|r| r.next() as i64),
+                y: r.opt(Self::chance),
+            }),
             shape: self.opt(Self::shape),
             level: self.opt(Self::level),
         }
@@ -347,7 +353,11 @@ impl Rng {
             settings: self.settings(),
             shape: self.shape(),
             event: self.opt(|r| Box::new(r.event())),
-            items: self.vec(3, |r| Item { id: r.next() as u16, tag: r.opt(|r| r.string(12)), shape: r.shape() }),
+            items: self.vec(3, |r| Item {
+                id: r.next() as u16,
+                tag: r.opt(|r| r.string(12)),
+                shape: r.shape(),
+            }),
             nested: self.vec(3, |r| r.vec(9, |r| r.next() as u8)),
             opt_words: self.opt(|r| r.vec(3, Self::next)),
             empty: Empty {},
@@ -365,13 +375,15 @@ fn random_values_round_trip() {
     let mut buf = MessageBuf::<H>::new();
     for i in 0..300 {
         let v = rng.everything();
-        buf.encode(&v).unwrap_or_else(|e| panic!("value {i}: {e:?}\n{v:#?}"));
+        buf.encode(&v)
+            .unwrap_or_else(|e| panic!("value {i}: {e:?}\n{v:#?}"));
         let bytes = buf.bytes().to_vec();
         assert!(buf.handles().is_empty());
         // By value: the same bytes.
         assert_bytes(&encode_bytes(v.clone()), &bytes);
         // decode(encode(v)) == v, with views that agree.
-        let msg = decode::<Everything>(&bytes, vec![]).unwrap_or_else(|e| panic!("value {i}: {e:?}"));
+        let msg =
+            decode::<Everything>(&bytes, vec![]).unwrap_or_else(|e| panic!("value {i}: {e:?}"));
         let view = msg.view();
         assert_eq!(view.name(), v.name);
         assert_eq!(view.bytes().as_slice(), &v.bytes[..]);
@@ -400,7 +412,11 @@ fn random_unions_and_tables_round_trip_at_top_level() {
         check_value(&e, &encode_bytes(&e));
         let shape = rng.shape();
         check_value(&shape, &encode_bytes(&shape));
-        let items = rng.vec(4, |r| Item { id: 1, tag: r.opt(|r| r.string(12)), shape: r.shape() });
+        let items = rng.vec(4, |r| Item {
+            id: 1,
+            tag: r.opt(|r| r.string(12)),
+            shape: r.shape(),
+        });
         check_value(&items, &encode_bytes(&items));
     }
 }
@@ -441,15 +457,23 @@ fn random_resource_values_round_trip_with_their_handles() {
         let (bytes, handles) = encode(v);
         // Every handle moved into the table, in traversal order (mint order here).
         let koids: Vec<u64> = handles.iter().map(MemHandle::koid).collect();
-        assert_eq!(handles.iter().map(MemHandle::raw).collect::<Vec<_>>(), minted, "value {i}");
+        assert_eq!(
+            handles.iter().map(MemHandle::raw).collect::<Vec<_>>(),
+            minted,
+            "value {i}"
+        );
         t.assert_none_closed();
-        let msg = Decoded::<RMsg, H>::decode(bytes.clone(), handles).unwrap_or_else(|e| panic!("value {i}: {e:?}"));
+        let msg = Decoded::<RMsg, H>::decode(bytes.clone(), handles)
+            .unwrap_or_else(|e| panic!("value {i}: {e:?}"));
         assert_eq!(msg.handle_count(), koids.len());
         let natural = msg.into_natural();
         assert_eq!(natural.data, data);
         let (again, handles) = encode(natural);
         assert_bytes(&again, &bytes);
-        assert_eq!(handles.iter().map(MemHandle::koid).collect::<Vec<_>>(), koids);
+        assert_eq!(
+            handles.iter().map(MemHandle::koid).collect::<Vec<_>>(),
+            koids
+        );
         t.assert_none_closed();
         drop(handles);
         t.assert_all_closed_once();
@@ -465,7 +489,11 @@ fn random_resource_values_round_trip_with_their_handles() {
 fn one_buffer_reused_allocates_nothing_in_steady_state() {
     let mut rng = Rng(42);
     let values: Vec<Everything> = (0..50).map(|_| rng.everything()).collect();
-    let largest = values.iter().max_by_key(|v| encode_bytes(*v).len()).unwrap().clone();
+    let largest = values
+        .iter()
+        .max_by_key(|v| encode_bytes(*v).len())
+        .unwrap()
+        .clone();
     let mut buf = MessageBuf::<H>::new();
     buf.encode(&largest).unwrap();
     let ptr = buf.bytes().as_ptr();
@@ -496,10 +524,19 @@ fn one_buffer_reused_for_resource_messages() {
     let t = Tracker::new();
     let mut rng = Rng(3);
     let mut buf = MessageBuf::<H>::new();
-    buf.encode(RTable { h: Some(t.event()), n: Some(1), hs: Some(t.events(8)) }).unwrap();
+    buf.encode(RTable {
+        h: Some(t.event()),
+        n: Some(1),
+        hs: Some(t.events(8)),
+    })
+    .unwrap();
     let (bytes_ptr, handles_ptr) = (buf.bytes().as_ptr(), buf.handles().as_ptr());
     for _ in 0..100 {
-        let value = RTable { h: rng.opt(|_| t.event()), n: rng.opt(|r| r.next() as u32), hs: rng.opt(|r| r.vec(8, |_| t.event())) };
+        let value = RTable {
+            h: rng.opt(|_| t.event()),
+            n: rng.opt(|r| r.next() as u32),
+            hs: rng.opt(|r| r.vec(8, |_| t.event())),
+        };
         buf.encode(value).unwrap();
         assert_eq!(buf.bytes().as_ptr(), bytes_ptr);
         if !buf.handles().is_empty() {
@@ -524,7 +561,10 @@ fn split_then_reuse() {
         assert!(buf.bytes().is_empty());
         assert_eq!(decode_natural::<Everything>(&bytes), *v);
     }
-    let largest = values.iter().max_by_key(|v| encode_bytes(*v).len()).unwrap();
+    let largest = values
+        .iter()
+        .max_by_key(|v| encode_bytes(*v).len())
+        .unwrap();
     buf.encode(largest).unwrap();
     drop(buf.split(&mut handles));
     let allocations = allocations_during(|| {
@@ -533,7 +573,10 @@ fn split_then_reuse() {
             drop(buf.split(&mut handles));
         }
     });
-    assert_eq!(allocations, 0, "encode + split + drop allocated in steady state");
+    assert_eq!(
+        allocations, 0,
+        "encode + split + drop allocated in steady state"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -580,12 +623,23 @@ fn other_buffer_types_decode_the_same() {
     let bytes = encode_bytes(&v);
     let shared = bytes::Bytes::from(bytes.clone());
     let other = shared.clone();
-    let msg = Decoded::<Everything, H>::from_bytes(shared, vec![], &DecodeOptions::default()).unwrap();
+    let msg =
+        Decoded::<Everything, H>::from_bytes(shared, vec![], &DecodeOptions::default()).unwrap();
     assert_eq!(msg.into_natural(), v);
     // The other `Bytes` still holds the wire bytes: validation patched a copy.
     assert_eq!(&other[..], &bytes[..]);
     let unique = bytes::Bytes::from(bytes.clone());
-    assert_eq!(Decoded::<Everything, H>::from_bytes(unique, vec![], &DecodeOptions::default()).unwrap().into_natural(), v);
-    let msg = Decoded::<Everything, H, Vec<u8>>::decode_in(bytes.clone(), vec![], &DecodeOptions::drop_unknown_handles()).unwrap();
+    assert_eq!(
+        Decoded::<Everything, H>::from_bytes(unique, vec![], &DecodeOptions::default())
+            .unwrap()
+            .into_natural(),
+        v
+    );
+    let msg = Decoded::<Everything, H, Vec<u8>>::decode_in(
+        bytes.clone(),
+        vec![],
+        &DecodeOptions::drop_unknown_handles(),
+    )
+    .unwrap();
     assert_eq!(msg.into_natural(), v);
 }

@@ -318,25 +318,48 @@ pub struct HasU {
 
 #[test]
 fn unsigned_all_widths() {
-    let v = Unsigned { a: 0x01, b: 0x0203, c: 0x0405_0607, d: 0x0809_0a0b_0c0d_0e0f };
+    let v = Unsigned {
+        a: 0x01,
+        b: 0x0203,
+        c: 0x0405_0607,
+        d: 0x0809_0a0b_0c0d_0e0f,
+    };
     let bytes = rows(&[
         [0x01, 0x00, 0x03, 0x02, 0x07, 0x06, 0x05, 0x04], // a, pad, b, c
         [0x0f, 0x0e, 0x0d, 0x0c, 0x0b, 0x0a, 0x09, 0x08], // d
     ]);
     let msg = check_value(&v, &bytes);
     let view = msg.view();
-    assert_eq!((view.a(), view.b(), view.c(), view.d()), (0x01, 0x0203, 0x0405_0607, 0x0809_0a0b_0c0d_0e0f));
+    assert_eq!(
+        (view.a(), view.b(), view.c(), view.d()),
+        (0x01, 0x0203, 0x0405_0607, 0x0809_0a0b_0c0d_0e0f)
+    );
 
-    let max = Unsigned { a: u8::MAX, b: u16::MAX, c: u32::MAX, d: u64::MAX };
+    let max = Unsigned {
+        a: u8::MAX,
+        b: u16::MAX,
+        c: u32::MAX,
+        d: u64::MAX,
+    };
     let bytes = rows(&[[0xff, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], [0xff; 8]]);
     check_value(&max, &bytes);
-    let zero = Unsigned { a: 0, b: 0, c: 0, d: 0 };
+    let zero = Unsigned {
+        a: 0,
+        b: 0,
+        c: 0,
+        d: 0,
+    };
     check_value(&zero, &[0; 16]);
 }
 
 #[test]
 fn signed_all_widths() {
-    let v = Signed { a: -1, b: -2, c: -3, d: -4 };
+    let v = Signed {
+        a: -1,
+        b: -2,
+        c: -3,
+        d: -4,
+    };
     let bytes = rows(&[
         [0xff, 0x00, 0xfe, 0xff, 0xfd, 0xff, 0xff, 0xff],
         [0xfc, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
@@ -345,13 +368,23 @@ fn signed_all_widths() {
     let view = msg.view();
     assert_eq!((view.a(), view.b(), view.c(), view.d()), (-1, -2, -3, -4));
 
-    let min = Signed { a: i8::MIN, b: i16::MIN, c: i32::MIN, d: i64::MIN };
+    let min = Signed {
+        a: i8::MIN,
+        b: i16::MIN,
+        c: i32::MIN,
+        d: i64::MIN,
+    };
     let bytes = rows(&[
         [0x80, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x80],
         [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80],
     ]);
     check_value(&min, &bytes);
-    let max = Signed { a: i8::MAX, b: i16::MAX, c: i32::MAX, d: i64::MAX };
+    let max = Signed {
+        a: i8::MAX,
+        b: i16::MAX,
+        c: i32::MAX,
+        d: i64::MAX,
+    };
     let bytes = rows(&[
         [0x7f, 0x00, 0xff, 0x7f, 0xff, 0xff, 0xff, 0x7f],
         [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f],
@@ -365,9 +398,15 @@ fn top_level_primitives_are_padded_to_eight() {
     check_value(&-2i8, &rows(&[[0xfe, 0, 0, 0, 0, 0, 0, 0]]));
     check_value(&0x1234u16, &rows(&[[0x34, 0x12, 0, 0, 0, 0, 0, 0]]));
     check_value(&i16::MIN, &rows(&[[0x00, 0x80, 0, 0, 0, 0, 0, 0]]));
-    check_value(&0x1234_5678u32, &rows(&[[0x78, 0x56, 0x34, 0x12, 0, 0, 0, 0]]));
+    check_value(
+        &0x1234_5678u32,
+        &rows(&[[0x78, 0x56, 0x34, 0x12, 0, 0, 0, 0]]),
+    );
     check_value(&-2i32, &rows(&[[0xfe, 0xff, 0xff, 0xff, 0, 0, 0, 0]]));
-    check_value(&(u64::MAX - 1), &rows(&[[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]]));
+    check_value(
+        &(u64::MAX - 1),
+        &rows(&[[0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]]),
+    );
     check_value(&i64::MIN, &rows(&[[0, 0, 0, 0, 0, 0, 0, 0x80]]));
     check_value(&true, &rows(&[[1, 0, 0, 0, 0, 0, 0, 0]]));
     check_value(&false, &rows(&[[0; 8]]));
@@ -377,7 +416,11 @@ fn top_level_primitives_are_padded_to_eight() {
 
 #[test]
 fn bools() {
-    let v = Bools { a: true, b: false, c: 0x0102 };
+    let v = Bools {
+        a: true,
+        b: false,
+        c: 0x0102,
+    };
     let msg = check_value(&v, &rows(&[[0x01, 0x00, 0x02, 0x01, 0, 0, 0, 0]]));
     assert!(msg.view().a());
     assert!(!msg.view().b());
@@ -408,7 +451,10 @@ fn float_bit_patterns_survive() {
         (0x0000_0001, 0x0000_0000_0000_0001), // smallest subnormals
     ];
     for (a_bits, b_bits) in cases {
-        let v = Floats { a: f32::from_bits(a_bits), b: f64::from_bits(b_bits) };
+        let v = Floats {
+            a: f32::from_bits(a_bits),
+            b: f64::from_bits(b_bits),
+        };
         let mut expected = Vec::new();
         expected.extend_from_slice(&a_bits.to_le_bytes());
         expected.extend_from_slice(&[0; 4]);
@@ -450,7 +496,11 @@ fn struct_padding_between_fields_and_at_the_end() {
     let msg = check_value(&v, &bytes);
     assert_eq!((msg.view().a(), msg.view().b(), msg.view().c()), (1, 2, 3));
 
-    let v = Padded8 { a: 0xaaaa, b: 0xbbbb_bbbb_bbbb_bbbb, c: 0xcc };
+    let v = Padded8 {
+        a: 0xaaaa,
+        b: 0xbbbb_bbbb_bbbb_bbbb,
+        c: 0xcc,
+    };
     let bytes = rows(&[
         [0xaa, 0xaa, 0, 0, 0, 0, 0, 0],
         [0xbb; 8],
@@ -464,7 +514,11 @@ fn struct_padding_between_fields_and_at_the_end() {
 fn empty_struct_is_one_zero_byte() {
     let msg = check_value(&Empty {}, &[0; 8]);
     assert_eq!(format!("{:?}", msg.view()), "Empty");
-    let v = WithEmpty { a: Empty {}, b: 7, c: Empty {} };
+    let v = WithEmpty {
+        a: Empty {},
+        b: 7,
+        c: Empty {},
+    };
     check_value(&v, &rows(&[[0x00, 0x07, 0x00, 0, 0, 0, 0, 0]]));
     // A vector of empty structs: one byte each.
     let v = vec![Empty {}, Empty {}, Empty {}];
@@ -493,7 +547,9 @@ fn arrays() {
     assert_eq!(view.b().get(3), None);
     assert_eq!(view.c().get(1).map(|p| p.b()), Some(8));
 
-    let v = StrArray { s: ["ab".into(), "cde".into()] };
+    let v = StrArray {
+        s: ["ab".into(), "cde".into()],
+    };
     let bytes = rows(&[
         le64(2),
         PRESENT,
@@ -513,10 +569,16 @@ fn arrays() {
 fn strings() {
     let msg = check_value(&String::new(), &rows(&[le64(0), PRESENT]));
     assert_eq!(msg.view(), "");
-    let msg = check_value(&"hello".to_string(), &rows(&[le64(5), PRESENT, [b'h', b'e', b'l', b'l', b'o', 0, 0, 0]]));
+    let msg = check_value(
+        &"hello".to_string(),
+        &rows(&[le64(5), PRESENT, [b'h', b'e', b'l', b'l', b'o', 0, 0, 0]]),
+    );
     assert_eq!(msg.view(), "hello");
     // Exactly 8 bytes: no padding.
-    check_value(&"abcdefgh".to_string(), &rows(&[le64(8), PRESENT, *b"abcdefgh"]));
+    check_value(
+        &"abcdefgh".to_string(),
+        &rows(&[le64(8), PRESENT, *b"abcdefgh"]),
+    );
     // Multibyte: é (2 bytes), 世 (3), 🎉 (4) = 9 bytes.
     let s = "é世🎉".to_string();
     let bytes = rows(&[
@@ -528,8 +590,16 @@ fn strings() {
     let msg = check_value(&s, &bytes);
     assert_eq!(msg.view(), "é世🎉");
 
-    let v = Named { name: "hi".into(), id: 7 };
-    let bytes = rows(&[le64(2), PRESENT, [7, 0, 0, 0, 0, 0, 0, 0], [b'h', b'i', 0, 0, 0, 0, 0, 0]]);
+    let v = Named {
+        name: "hi".into(),
+        id: 7,
+    };
+    let bytes = rows(&[
+        le64(2),
+        PRESENT,
+        [7, 0, 0, 0, 0, 0, 0, 0],
+        [b'h', b'i', 0, 0, 0, 0, 0, 0],
+    ]);
     let msg = check_value(&v, &bytes);
     assert_eq!(msg.view().name(), "hi");
     assert_eq!(msg.view().id(), 7);
@@ -537,12 +607,27 @@ fn strings() {
 
 #[test]
 fn optional_strings() {
-    let v = OptStr { a: None, b: Some(String::new()) };
+    let v = OptStr {
+        a: None,
+        b: Some(String::new()),
+    };
     let msg = check_value(&v, &rows(&[ABSENT, ABSENT, le64(0), PRESENT]));
     assert_eq!(msg.view().a(), None);
     assert_eq!(msg.view().b(), Some(""));
-    let v = OptStr { a: Some("x".into()), b: None };
-    let msg = check_value(&v, &rows(&[le64(1), PRESENT, ABSENT, ABSENT, [b'x', 0, 0, 0, 0, 0, 0, 0]]));
+    let v = OptStr {
+        a: Some("x".into()),
+        b: None,
+    };
+    let msg = check_value(
+        &v,
+        &rows(&[
+            le64(1),
+            PRESENT,
+            ABSENT,
+            ABSENT,
+            [b'x', 0, 0, 0, 0, 0, 0, 0],
+        ]),
+    );
     assert_eq!(msg.view().a(), Some("x"));
     assert_eq!(msg.view().b(), None);
     check_value(&None::<String>, &[0; 16]);
@@ -550,20 +635,40 @@ fn optional_strings() {
 
 #[test]
 fn vectors_of_numbers() {
-    let msg = check_value(&vec![1u8, 2, 3], &rows(&[le64(3), PRESENT, [1, 2, 3, 0, 0, 0, 0, 0]]));
+    let msg = check_value(
+        &vec![1u8, 2, 3],
+        &rows(&[le64(3), PRESENT, [1, 2, 3, 0, 0, 0, 0, 0]]),
+    );
     assert_eq!(msg.view().as_slice(), [1, 2, 3]);
     let msg = check_value(
         &vec![1u32, 2, 3],
-        &rows(&[le64(3), PRESENT, [1, 0, 0, 0, 2, 0, 0, 0], [3, 0, 0, 0, 0, 0, 0, 0]]),
+        &rows(&[
+            le64(3),
+            PRESENT,
+            [1, 0, 0, 0, 2, 0, 0, 0],
+            [3, 0, 0, 0, 0, 0, 0, 0],
+        ]),
     );
     assert_eq!(msg.view().iter().collect::<Vec<_>>(), [1, 2, 3]);
     assert_eq!(msg.view().len(), 3);
     check_value(&Vec::<u64>::new(), &rows(&[le64(0), PRESENT]));
-    check_value(&vec![-1i16, 2], &rows(&[le64(2), PRESENT, [0xff, 0xff, 2, 0, 0, 0, 0, 0]]));
-    let msg = check_value(&vec![true, false, true], &rows(&[le64(3), PRESENT, [1, 0, 1, 0, 0, 0, 0, 0]]));
+    check_value(
+        &vec![-1i16, 2],
+        &rows(&[le64(2), PRESENT, [0xff, 0xff, 2, 0, 0, 0, 0, 0]]),
+    );
+    let msg = check_value(
+        &vec![true, false, true],
+        &rows(&[le64(3), PRESENT, [1, 0, 1, 0, 0, 0, 0, 0]]),
+    );
     assert_eq!(msg.view().iter().collect::<Vec<_>>(), [true, false, true]);
-    check_value(&vec![E8::B, E8::A], &rows(&[le64(2), PRESENT, [2, 1, 0, 0, 0, 0, 0, 0]]));
-    check_value(&vec![[1u8, 2], [3, 4]], &rows(&[le64(2), PRESENT, [1, 2, 3, 4, 0, 0, 0, 0]]));
+    check_value(
+        &vec![E8::B, E8::A],
+        &rows(&[le64(2), PRESENT, [2, 1, 0, 0, 0, 0, 0, 0]]),
+    );
+    check_value(
+        &vec![[1u8, 2], [3, 4]],
+        &rows(&[le64(2), PRESENT, [1, 2, 3, 4, 0, 0, 0, 0]]),
+    );
 }
 
 #[test]
@@ -591,10 +696,22 @@ fn vectors_of_strings_and_structs() {
         [5, 0, 0, 0, 6, 0, 0, 0],
     ]);
     let msg = check_value(&v, &bytes);
-    assert_eq!(msg.view().get(1).map(|p| (p.a(), p.b(), p.c())), Some((4, 5, 6)));
+    assert_eq!(
+        msg.view().get(1).map(|p| (p.a(), p.b(), p.c())),
+        Some((4, 5, 6))
+    );
 
     // Element with its own out-of-line part: the element's string follows the vector body.
-    let v = vec![Named { name: "x".into(), id: 1 }, Named { name: "yz".into(), id: 2 }];
+    let v = vec![
+        Named {
+            name: "x".into(),
+            id: 1,
+        },
+        Named {
+            name: "yz".into(),
+            id: 2,
+        },
+    ];
     let bytes = rows(&[
         le64(2),
         PRESENT,
@@ -613,12 +730,21 @@ fn vectors_of_strings_and_structs() {
 
 #[test]
 fn optional_vectors() {
-    let v = OptVec { a: None, b: Some(vec![]) };
+    let v = OptVec {
+        a: None,
+        b: Some(vec![]),
+    };
     let msg = check_value(&v, &rows(&[ABSENT, ABSENT, le64(0), PRESENT]));
     assert!(msg.view().a().is_none());
     assert_eq!(msg.view().b().map(|b| b.len()), Some(0));
-    let v = OptVec { a: Some(vec![9]), b: None };
-    let msg = check_value(&v, &rows(&[le64(1), PRESENT, ABSENT, ABSENT, [9, 0, 0, 0, 0, 0, 0, 0]]));
+    let v = OptVec {
+        a: Some(vec![9]),
+        b: None,
+    };
+    let msg = check_value(
+        &v,
+        &rows(&[le64(1), PRESENT, ABSENT, ABSENT, [9, 0, 0, 0, 0, 0, 0, 0]]),
+    );
     assert_eq!(msg.view().a().map(|a| a.as_slice()), Some(&[9u8][..]));
 }
 
@@ -627,7 +753,10 @@ fn optional_vectors() {
 
 #[test]
 fn box_present_and_absent() {
-    let v = BoxedPlain { p: Some(Point { x: 1, y: 2 }), tag: 7 };
+    let v = BoxedPlain {
+        p: Some(Point { x: 1, y: 2 }),
+        tag: 7,
+    };
     let bytes = rows(&[PRESENT, [7, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 2, 0, 0, 0]]);
     let msg = check_value(&v, &bytes);
     assert_eq!(msg.view().p().map(|p| (p.x(), p.y())), Some((1, 2)));
@@ -646,7 +775,12 @@ fn box_present_and_absent() {
 
 #[test]
 fn nested_boxes() {
-    let v = OuterPlain { mid: Some(MidPlain { leaf: Some(Point { x: 3, y: 4 }), n: 9 }) };
+    let v = OuterPlain {
+        mid: Some(MidPlain {
+            leaf: Some(Point { x: 3, y: 4 }),
+            n: 9,
+        }),
+    };
     let bytes = rows(&[
         PRESENT,                  // Outer.mid
         PRESENT,                  // Mid.leaf (Mid at 8, depth 1)
@@ -654,9 +788,15 @@ fn nested_boxes() {
         [3, 0, 0, 0, 4, 0, 0, 0], // Point at 24, depth 2
     ]);
     let msg = check_value(&v, &bytes);
-    let leaf = msg.view().mid().and_then(|m| m.leaf()).map(|p| (p.x(), p.y()));
+    let leaf = msg
+        .view()
+        .mid()
+        .and_then(|m| m.leaf())
+        .map(|p| (p.x(), p.y()));
     assert_eq!(leaf, Some((3, 4)));
-    let v = OuterPlain { mid: Some(MidPlain { leaf: None, n: 1 }) };
+    let v = OuterPlain {
+        mid: Some(MidPlain { leaf: None, n: 1 }),
+    };
     check_value(&v, &rows(&[PRESENT, ABSENT, [1, 0, 0, 0, 0, 0, 0, 0]]));
     check_value(&OuterPlain { mid: None }, &rows(&[ABSENT]));
 }
@@ -668,14 +808,30 @@ fn nested_boxes() {
 #[test]
 #[ignore = "bug: derive max_ool_expr, `Box` arm: Option<Box<S>> member's MAX_OUT_OF_LINE omits align8(S::INLINE_SIZE); present boxes fail with TooManyBytesInMessage"]
 fn box_member_spelled_option_box() {
-    let v = Boxed { p: Some(Box::new(Point { x: 1, y: 2 })), tag: 7 };
+    let v = Boxed {
+        p: Some(Box::new(Point { x: 1, y: 2 })),
+        tag: 7,
+    };
     let bytes = rows(&[PRESENT, [7, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 2, 0, 0, 0]]);
     let msg = check_value(&v, &bytes);
     assert_eq!(msg.view().p().map(|p| (p.x(), p.y())), Some((1, 2)));
-    check_value(&Boxed { p: None, tag: 7 }, &rows(&[ABSENT, [7, 0, 0, 0, 0, 0, 0, 0]]));
+    check_value(
+        &Boxed { p: None, tag: 7 },
+        &rows(&[ABSENT, [7, 0, 0, 0, 0, 0, 0, 0]]),
+    );
 
-    let v = Outer { mid: Some(Box::new(Mid { leaf: Some(Box::new(Point { x: 3, y: 4 })), n: 9 })) };
-    let bytes = rows(&[PRESENT, PRESENT, [9, 0, 0, 0, 0, 0, 0, 0], [3, 0, 0, 0, 4, 0, 0, 0]]);
+    let v = Outer {
+        mid: Some(Box::new(Mid {
+            leaf: Some(Box::new(Point { x: 3, y: 4 })),
+            n: 9,
+        })),
+    };
+    let bytes = rows(&[
+        PRESENT,
+        PRESENT,
+        [9, 0, 0, 0, 0, 0, 0, 0],
+        [3, 0, 0, 0, 4, 0, 0, 0],
+    ]);
     check_value(&v, &bytes);
 }
 
@@ -687,7 +843,13 @@ fn handles_and_optional_handles() {
     let t = Tracker::new();
     let (a, b, v0, v1) = (t.event(), t.channel(), t.event(), t.event());
     let koids = [a.koid(), b.koid(), v0.koid(), v1.koid()];
-    let value = Hs { a, b: Some(b), c: None, v: vec![v0, v1], ov: None };
+    let value = Hs {
+        a,
+        b: Some(b),
+        c: None,
+        v: vec![v0, v1],
+        ov: None,
+    };
     let expected = rows(&[
         [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], // a, b present
         [0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00], // c absent, 4 padding bytes
@@ -699,7 +861,11 @@ fn handles_and_optional_handles() {
     ]);
     let (bytes, handles) = encode(value);
     assert_bytes(&bytes, &expected);
-    assert_eq!(handles.iter().map(|h| h.koid()).collect::<Vec<_>>(), koids, "handle table in traversal order");
+    assert_eq!(
+        handles.iter().map(|h| h.koid()).collect::<Vec<_>>(),
+        koids,
+        "handle table in traversal order"
+    );
     t.assert_none_closed();
 
     let msg = Decoded::<Hs, H>::decode(bytes, handles).unwrap();
@@ -711,11 +877,17 @@ fn handles_and_optional_handles() {
     assert!(view.ov().is_none());
     let v: Vec<_> = view.v().iter().map(|r| r.index()).collect();
     assert_eq!(v, [2, 3]);
-    assert_eq!(msg.handle(view.v().get(1).unwrap()).map(|h| h.koid()), Some(koids[3]));
+    assert_eq!(
+        msg.handle(view.v().get(1).unwrap()).map(|h| h.koid()),
+        Some(koids[3])
+    );
     let natural = msg.into_natural();
     assert_eq!(natural.a.koid(), koids[0]);
     assert_eq!(natural.b.as_ref().map(|h| h.koid()), Some(koids[1]));
-    assert_eq!(natural.v.iter().map(|h| h.koid()).collect::<Vec<_>>(), koids[2..]);
+    assert_eq!(
+        natural.v.iter().map(|h| h.koid()).collect::<Vec<_>>(),
+        koids[2..]
+    );
     t.assert_none_closed();
 
     // Re-encoding gives the same bytes and the same handles, in the same order.
@@ -727,7 +899,13 @@ fn handles_and_optional_handles() {
 
     // The other shape: optional present, vectors empty and present.
     let t = Tracker::new();
-    let value = Hs { a: t.event(), b: None, c: Some(t.event()), v: vec![], ov: Some(vec![t.event()]) };
+    let value = Hs {
+        a: t.event(),
+        b: None,
+        c: Some(t.event()),
+        v: vec![],
+        ov: Some(vec![t.event()]),
+    };
     let expected = rows(&[
         [0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00],
         [0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00],
@@ -750,9 +928,20 @@ fn vector_of_handles_top_level() {
     let t = Tracker::new();
     let hs = t.events(3);
     let (bytes, handles) = encode(hs);
-    assert_bytes(&bytes, &rows(&[le64(3), PRESENT, [0xff; 8], [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]]));
+    assert_bytes(
+        &bytes,
+        &rows(&[
+            le64(3),
+            PRESENT,
+            [0xff; 8],
+            [0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        ]),
+    );
     let msg = Decoded::<Vec<H>, H>::decode(bytes, handles).unwrap();
-    assert_eq!(msg.view().iter().map(|r| r.index()).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(
+        msg.view().iter().map(|r| r.index()).collect::<Vec<_>>(),
+        [0, 1, 2]
+    );
     drop(msg);
     t.assert_all_closed_once();
 }
@@ -762,18 +951,31 @@ fn vector_of_handles_top_level() {
 
 #[test]
 fn enums_of_several_reprs() {
-    let v = Enums { a: E8::B, b: EI16::Neg, c: FU32::Big, d: FI64::UnknownValue(-5) };
+    let v = Enums {
+        a: E8::B,
+        b: EI16::Neg,
+        c: FU32::Big,
+        d: FI64::UnknownValue(-5),
+    };
     let bytes = rows(&[
         [0x02, 0x00, 0xd4, 0xfe, 0xef, 0xbe, 0xad, 0xde], // a, pad, b = -300, c
         [0xfb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], // d = -5 (unknown to FI64)
     ]);
     let msg = check_value(&v, &bytes);
     let view = msg.view();
-    assert_eq!((view.a(), view.b(), view.c(), view.d()), (E8::B, EI16::Neg, FU32::Big, FI64::UnknownValue(-5)));
+    assert_eq!(
+        (view.a(), view.b(), view.c(), view.d()),
+        (E8::B, EI16::Neg, FU32::Big, FI64::UnknownValue(-5))
+    );
     assert_eq!(EI16::Neg.into_primitive(), -300);
     assert_eq!(FU32::UnknownValue(9).into_primitive(), 9);
 
-    let v = Enums { a: E8::A, b: EI16::Pos, c: FU32::UnknownValue(7), d: FI64::MinusOne };
+    let v = Enums {
+        a: E8::A,
+        b: EI16::Pos,
+        c: FU32::UnknownValue(7),
+        d: FI64::MinusOne,
+    };
     let bytes = rows(&[[0x01, 0x00, 0x05, 0x00, 0x07, 0x00, 0x00, 0x00], [0xff; 8]]);
     check_value(&v, &bytes);
 
@@ -785,7 +987,11 @@ fn enums_of_several_reprs() {
 
 #[test]
 fn bits_strict_and_flexible() {
-    let v = Bitses { a: SB(0b101), b: FB(0x8000_0003), c: SB64(0x8000_0000_0000_0001) };
+    let v = Bitses {
+        a: SB(0b101),
+        b: FB(0x8000_0003),
+        c: SB64(0x8000_0000_0000_0001),
+    };
     let bytes = rows(&[
         [0x05, 0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x80], // a, pad, b (an unknown bit kept)
         [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80], // c
@@ -810,22 +1016,49 @@ fn table_empty() {
 
 #[test]
 fn table_inline_member() {
-    let v = Tbl { a: Some(5), ..Tbl::default() };
+    let v = Tbl {
+        a: Some(5),
+        ..Tbl::default()
+    };
     let msg = check_owned(v, &rows(&[le64(1), PRESENT, [5, 0, 0, 0, 0, 0, 1, 0]]));
     assert_eq!(msg.view().a(), Some(5));
     // Zero is present, not absent: the inline flag makes the envelope non-zero.
-    let v = Tbl { a: Some(0), ..Tbl::default() };
+    let v = Tbl {
+        a: Some(0),
+        ..Tbl::default()
+    };
     let msg = check_owned(v, &rows(&[le64(1), PRESENT, [0, 0, 0, 0, 0, 0, 1, 0]]));
     assert_eq!(msg.view().a(), Some(0));
     // A 4-byte struct with a padding byte is inline too.
-    let v = Tbl { small: Some(Small { x: 1, y: 0x0302 }), ..Tbl::default() };
-    let msg = check_owned(v, &rows(&[le64(5), PRESENT, ABSENT, ABSENT, ABSENT, ABSENT, [1, 0, 2, 3, 0, 0, 1, 0]]));
-    assert_eq!(msg.view().small().map(|s| (s.x(), s.y())), Some((1, 0x0302)));
+    let v = Tbl {
+        small: Some(Small { x: 1, y: 0x0302 }),
+        ..Tbl::default()
+    };
+    let msg = check_owned(
+        v,
+        &rows(&[
+            le64(5),
+            PRESENT,
+            ABSENT,
+            ABSENT,
+            ABSENT,
+            ABSENT,
+            [1, 0, 2, 3, 0, 0, 1, 0],
+        ]),
+    );
+    assert_eq!(
+        msg.view().small().map(|s| (s.x(), s.y())),
+        Some((1, 0x0302))
+    );
 }
 
 #[test]
 fn table_out_of_line_member_and_gaps() {
-    let v = Tbl { a: Some(1), b: Some(0x1122_3344_5566_7788), ..Tbl::default() };
+    let v = Tbl {
+        a: Some(1),
+        b: Some(0x1122_3344_5566_7788),
+        ..Tbl::default()
+    };
     let bytes = rows(&[
         le64(2),
         PRESENT,
@@ -837,7 +1070,10 @@ fn table_out_of_line_member_and_gaps() {
     assert_eq!(msg.view().b(), Some(0x1122_3344_5566_7788));
 
     // Only ordinal 4: three absent envelopes before it (ordinal 3 is not declared).
-    let v = Tbl { s: Some("hi".into()), ..Tbl::default() };
+    let v = Tbl {
+        s: Some("hi".into()),
+        ..Tbl::default()
+    };
     let bytes = rows(&[
         le64(4),
         PRESENT,
@@ -856,7 +1092,13 @@ fn table_out_of_line_member_and_gaps() {
 
 #[test]
 fn nested_table() {
-    let v = Tbl { nested: Some(Inner { flag: Some(true), v: Some(vec![9]) }), ..Tbl::default() };
+    let v = Tbl {
+        nested: Some(Inner {
+            flag: Some(true),
+            v: Some(vec![9]),
+        }),
+        ..Tbl::default()
+    };
     let bytes = rows(&[
         le64(6),
         PRESENT,
@@ -907,7 +1149,10 @@ fn table_every_member() {
         PRESENT,
     ]);
     let msg = check_owned(v, &bytes);
-    assert_eq!(format!("{:?}", msg.view().nested()), "Some(Inner { flag: None, v: None })");
+    assert_eq!(
+        format!("{:?}", msg.view().nested()),
+        "Some(Inner { flag: None, v: None })"
+    );
 }
 
 /// A decoder accepts trailing absent envelopes; re-encoding drops them (canonical form).
@@ -915,8 +1160,17 @@ fn table_every_member() {
 fn table_trailing_absent_envelopes_are_dropped_on_reencode() {
     let bytes = rows(&[le64(3), PRESENT, [5, 0, 0, 0, 0, 0, 1, 0], ABSENT, ABSENT]);
     let v: Tbl = decode_natural(&bytes);
-    assert_eq!(v, Tbl { a: Some(5), ..Tbl::default() });
-    assert_bytes(&encode_bytes(v), &rows(&[le64(1), PRESENT, [5, 0, 0, 0, 0, 0, 1, 0]]));
+    assert_eq!(
+        v,
+        Tbl {
+            a: Some(5),
+            ..Tbl::default()
+        }
+    );
+    assert_bytes(
+        &encode_bytes(v),
+        &rows(&[le64(1), PRESENT, [5, 0, 0, 0, 0, 0, 1, 0]]),
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -930,14 +1184,23 @@ fn strict_union_inline_and_out_of_line() {
     assert!(matches!(msg.view(), SUView::Flag(true)));
     let msg = check_value(
         &SU::B("hey".into()),
-        &rows(&[le64(2), [24, 0, 0, 0, 0, 0, 0, 0], le64(3), PRESENT, [b'h', b'e', b'y', 0, 0, 0, 0, 0]]),
+        &rows(&[
+            le64(2),
+            [24, 0, 0, 0, 0, 0, 0, 0],
+            le64(3),
+            PRESENT,
+            [b'h', b'e', b'y', 0, 0, 0, 0, 0],
+        ]),
     );
     assert!(matches!(msg.view(), SUView::B("hey")));
     check_value(
         &SU::C(0x0102_0304_0506_0708),
         &rows(&[le64(3), [8, 0, 0, 0, 0, 0, 0, 0], [8, 7, 6, 5, 4, 3, 2, 1]]),
     );
-    let msg = check_value(&SU::P(Point { x: 1, y: 2 }), &rows(&[le64(4), [8, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 2, 0, 0, 0]]));
+    let msg = check_value(
+        &SU::P(Point { x: 1, y: 2 }),
+        &rows(&[le64(4), [8, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 2, 0, 0, 0]]),
+    );
     match msg.view() {
         SUView::P(p) => assert_eq!((p.x(), p.y()), (1, 2)),
         other => panic!("wrong variant {other:?}"),
@@ -947,11 +1210,25 @@ fn strict_union_inline_and_out_of_line() {
 #[test]
 fn flexible_union_known_variants() {
     let v = HasU { x: 3, u: FU::A(7) };
-    let msg = check_value(&v, &rows(&[[3, 0, 0, 0, 0, 0, 0, 0], le64(1), [7, 0, 0, 0, 0, 0, 1, 0]]));
+    let msg = check_value(
+        &v,
+        &rows(&[[3, 0, 0, 0, 0, 0, 0, 0], le64(1), [7, 0, 0, 0, 0, 0, 1, 0]]),
+    );
     assert_eq!(msg.view().x(), 3);
     assert!(matches!(msg.view().u(), FUView::A(7)));
-    let v = HasU { x: 3, u: FU::B(u64::MAX) };
-    check_value(&v, &rows(&[[3, 0, 0, 0, 0, 0, 0, 0], le64(2), [8, 0, 0, 0, 0, 0, 0, 0], [0xff; 8]]));
+    let v = HasU {
+        x: 3,
+        u: FU::B(u64::MAX),
+    };
+    check_value(
+        &v,
+        &rows(&[
+            [3, 0, 0, 0, 0, 0, 0, 0],
+            le64(2),
+            [8, 0, 0, 0, 0, 0, 0, 0],
+            [0xff; 8],
+        ]),
+    );
 }
 
 #[test]
@@ -959,28 +1236,58 @@ fn optional_union_absent_and_present() {
     let v = HasOptU { u: None, tag: 7 };
     let msg = check_value(&v, &rows(&[ABSENT, ABSENT, [7, 0, 0, 0, 0, 0, 0, 0]]));
     assert!(msg.view().u().is_none());
-    let v = HasOptU { u: Some(Box::new(SU::A(9))), tag: 7 };
-    let msg = check_value(&v, &rows(&[le64(1), [9, 0, 0, 0, 0, 0, 1, 0], [7, 0, 0, 0, 0, 0, 0, 0]]));
+    let v = HasOptU {
+        u: Some(Box::new(SU::A(9))),
+        tag: 7,
+    };
+    let msg = check_value(
+        &v,
+        &rows(&[le64(1), [9, 0, 0, 0, 0, 0, 1, 0], [7, 0, 0, 0, 0, 0, 0, 0]]),
+    );
     assert!(matches!(msg.view().u(), Some(SUView::A(9))));
-    let v = HasOptU { u: Some(Box::new(SU::C(1))), tag: 0 };
-    check_value(&v, &rows(&[le64(3), [8, 0, 0, 0, 0, 0, 0, 0], ABSENT, le64(1)]));
+    let v = HasOptU {
+        u: Some(Box::new(SU::C(1))),
+        tag: 0,
+    };
+    check_value(
+        &v,
+        &rows(&[le64(3), [8, 0, 0, 0, 0, 0, 0, 0], ABSENT, le64(1)]),
+    );
 }
 
 #[test]
 fn flexible_union_unknown_variant_is_kept_as_its_ordinal() {
     // Out of line: 8 bytes of content nobody reads.
-    let bytes = rows(&[[3, 0, 0, 0, 0, 0, 0, 0], le64(9), [8, 0, 0, 0, 0, 0, 0, 0], [0xab; 8]]);
+    let bytes = rows(&[
+        [3, 0, 0, 0, 0, 0, 0, 0],
+        le64(9),
+        [8, 0, 0, 0, 0, 0, 0, 0],
+        [0xab; 8],
+    ]);
     let msg = decode::<HasU>(&bytes, vec![]).unwrap();
     assert!(matches!(msg.view().u(), FUView::UnknownOrdinal(9)));
     let v = msg.into_natural();
-    assert_eq!(v, HasU { x: 3, u: FU::UnknownOrdinal(9) });
+    assert_eq!(
+        v,
+        HasU {
+            x: 3,
+            u: FU::UnknownOrdinal(9)
+        }
+    );
     // Its data was dropped, so it cannot be re-encoded.
     let mut buf = MessageBuf::<H>::new();
-    assert_eq!(buf.encode(&v), Err(Error::FlexibleUnionUnknownField { ordinal: 9 }));
+    assert_eq!(
+        buf.encode(&v),
+        Err(Error::FlexibleUnionUnknownField { ordinal: 9 })
+    );
     assert!(buf.bytes().is_empty());
 
     // Inline unknown content.
-    let bytes = rows(&[[3, 0, 0, 0, 0, 0, 0, 0], le64(0xffff_ffff_ffff_ffff), [1, 2, 3, 4, 0, 0, 1, 0]]);
+    let bytes = rows(&[
+        [3, 0, 0, 0, 0, 0, 0, 0],
+        le64(0xffff_ffff_ffff_ffff),
+        [1, 2, 3, 4, 0, 0, 1, 0],
+    ]);
     let v: HasU = decode_natural(&bytes);
     assert_eq!(v.u, FU::UnknownOrdinal(u64::MAX));
 }
@@ -992,7 +1299,8 @@ fn flexible_union_unknown_variant_is_kept_as_its_ordinal() {
 fn transactional_header_and_body() {
     let mut buf = MessageBuf::<H>::new();
     let header = TransactionHeader::new(0x0102_0304, 0x1122_3344_5566_7788, 0x80);
-    buf.encode_transactional(header, &Point { x: 1, y: 2 }).unwrap();
+    buf.encode_transactional(header, &Point { x: 1, y: 2 })
+        .unwrap();
     let expected = rows(&[
         [0x04, 0x03, 0x02, 0x01, 0x02, 0x00, 0x80, 0x01], // txid, at-rest flags (v2), dynamic flags, magic
         [0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11], // ordinal
@@ -1000,7 +1308,9 @@ fn transactional_header_and_body() {
     ]);
     assert_bytes(buf.bytes(), &expected);
     let (bytes, handles) = buf.take();
-    let (header, msg) = Decoded::<Point, H>::decode_transactional(bytes, handles, &DecodeOptions::default()).unwrap();
+    let (header, msg) =
+        Decoded::<Point, H>::decode_transactional(bytes, handles, &DecodeOptions::default())
+            .unwrap();
     assert_eq!(header.txid.get(), 0x0102_0304);
     assert_eq!(header.ordinal.get(), 0x1122_3344_5566_7788);
     assert!(header.is_flexible());
@@ -1008,11 +1318,19 @@ fn transactional_header_and_body() {
 
     // A body with out-of-line parts: offsets inside the body count from the body's start.
     let t = Tracker::new();
-    let body = Hs { a: t.event(), b: None, c: None, v: vec![t.event()], ov: None };
-    buf.encode_transactional(TransactionHeader::new(0, 5, 0), body).unwrap();
+    let body = Hs {
+        a: t.event(),
+        b: None,
+        c: None,
+        v: vec![t.event()],
+        ov: None,
+    };
+    buf.encode_transactional(TransactionHeader::new(0, 5, 0), body)
+        .unwrap();
     assert_eq!(buf.bytes().len(), 16 + 48 + 8);
     let (bytes, handles) = buf.take();
-    let (header, msg) = Decoded::<Hs, H>::decode_transactional(bytes, handles, &DecodeOptions::default()).unwrap();
+    let (header, msg) =
+        Decoded::<Hs, H>::decode_transactional(bytes, handles, &DecodeOptions::default()).unwrap();
     assert_eq!(header.ordinal.get(), 5);
     assert!(!header.is_flexible());
     assert_eq!(msg.view().v().get(0).map(|r| r.index()), Some(1));
@@ -1024,8 +1342,12 @@ fn transactional_header_and_body() {
 fn persisted_header_and_body() {
     let mut bytes = vec![0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00];
     bytes.extend(encode_bytes(&Point { x: 3, y: 4 }));
-    let msg = Decoded::<Point, H>::decode_persisted(bytes::BytesMut::from(&bytes[..]), vec![], &DecodeOptions::default())
-        .unwrap();
+    let msg = Decoded::<Point, H>::decode_persisted(
+        bytes::BytesMut::from(&bytes[..]),
+        vec![],
+        &DecodeOptions::default(),
+    )
+    .unwrap();
     assert_eq!((msg.view().x(), msg.view().y()), (3, 4));
 }
 
@@ -1050,13 +1372,25 @@ where
 #[test]
 fn handle_dispositions_follow_the_declared_constraints() {
     let t = Tracker::new();
-    let value = Hs { a: t.event(), b: Some(t.channel()), c: None, v: vec![], ov: None };
+    let value = Hs {
+        a: t.event(),
+        b: Some(t.channel()),
+        c: None,
+        v: vec![],
+        ov: None,
+    };
     let mut buf = MessageBuf::<H>::new();
     buf.encode(value).unwrap();
     let d = buf.dispositions();
     assert_eq!(d.len(), 2);
-    assert_eq!((d[0].object_type, d[0].rights), (ObjectType::NONE, Rights::SAME_RIGHTS));
-    assert_eq!((d[1].object_type, d[1].rights), (ObjectType::CHANNEL, Rights::SAME_RIGHTS));
+    assert_eq!(
+        (d[0].object_type, d[0].rights),
+        (ObjectType::NONE, Rights::SAME_RIGHTS)
+    );
+    assert_eq!(
+        (d[1].object_type, d[1].rights),
+        (ObjectType::CHANNEL, Rights::SAME_RIGHTS)
+    );
     buf.clear();
     t.assert_all_closed_once();
 }

@@ -206,7 +206,11 @@ impl Nest for u8 {
 
 impl<T: Nest> Nest for Vec<T> {
     fn nest(levels: usize) -> Self {
-        if levels <= 1 { Vec::new() } else { vec![T::nest(levels - 1)] }
+        if levels <= 1 {
+            Vec::new()
+        } else {
+            vec![T::nest(levels - 1)]
+        }
     }
 }
 

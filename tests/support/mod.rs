@@ -38,7 +38,11 @@ pub fn hex(bytes: &[u8]) -> String {
 #[track_caller]
 pub fn assert_bytes(actual: &[u8], expected: &[u8]) {
     if actual != expected {
-        let first = actual.iter().zip(expected).position(|(a, b)| a != b).unwrap_or(actual.len().min(expected.len()));
+        let first = actual
+            .iter()
+            .zip(expected)
+            .position(|(a, b)| a != b)
+            .unwrap_or(actual.len().min(expected.len()));
         panic!(
             "bytes differ (first difference at offset {first}; {} vs {} bytes)\nactual:{}\nexpected:{}",
             actual.len(),
@@ -74,7 +78,11 @@ pub fn encode_with_limits<T: Encode<H>>(value: T, limits: handoff::Limits) -> (B
 #[track_caller]
 pub fn encode_bytes<T: Encode<H>>(value: T) -> Vec<u8> {
     let (bytes, handles) = encode(value);
-    assert!(handles.is_empty(), "a value type encoded {} handles", handles.len());
+    assert!(
+        handles.is_empty(),
+        "a value type encoded {} handles",
+        handles.len()
+    );
     bytes.to_vec()
 }
 
@@ -84,7 +92,11 @@ pub fn decode<T: Decode<H>>(bytes: &[u8], handles: Vec<H>) -> Result<Decoded<T, 
 }
 
 /// Decodes a copy of `bytes` as a `T` with `opts`.
-pub fn decode_with<T: Decode<H>>(bytes: &[u8], handles: Vec<H>, opts: &DecodeOptions) -> Result<Decoded<T, H>, Error> {
+pub fn decode_with<T: Decode<H>>(
+    bytes: &[u8],
+    handles: Vec<H>,
+    opts: &DecodeOptions,
+) -> Result<Decoded<T, H>, Error> {
     Decoded::<T, H>::decode_with(BytesMut::from(bytes), handles, opts)
 }
 
@@ -101,7 +113,10 @@ pub fn decode_natural<T: Decode<H>>(bytes: &[u8]) -> T {
 #[track_caller]
 pub fn decode_err<T: Decode<H>>(bytes: &[u8]) -> Error {
     match decode::<T>(bytes, Vec::new()) {
-        Ok(m) => panic!("decode succeeded but should fail: {m:?}\nbytes:{}", hex(bytes)),
+        Ok(m) => panic!(
+            "decode succeeded but should fail: {m:?}\nbytes:{}",
+            hex(bytes)
+        ),
         Err(e) => e,
     }
 }
@@ -223,7 +238,11 @@ impl Tracker {
     #[track_caller]
     pub fn assert_none_closed(&self) {
         for &raw in self.minted.borrow().iter() {
-            assert_eq!(self.space.close_count(raw), 0, "handle {raw} was closed early");
+            assert_eq!(
+                self.space.close_count(raw),
+                0,
+                "handle {raw} was closed early"
+            );
         }
     }
 }
@@ -231,9 +250,17 @@ impl Tracker {
 /// Decodes `bytes` as a `T` with handles minted by `tracker`, expects an error, and
 /// checks that every handle the tracker minted was closed exactly once.
 #[track_caller]
-pub fn decode_err_closing<T: Decode<H>>(bytes: &[u8], tracker: &Tracker, handles: Vec<H>, opts: &DecodeOptions) -> Error {
+pub fn decode_err_closing<T: Decode<H>>(
+    bytes: &[u8],
+    tracker: &Tracker,
+    handles: Vec<H>,
+    opts: &DecodeOptions,
+) -> Error {
     let err = match decode_with::<T>(bytes, handles, opts) {
-        Ok(m) => panic!("decode succeeded but should fail: {m:?}\nbytes:{}", hex(bytes)),
+        Ok(m) => panic!(
+            "decode succeeded but should fail: {m:?}\nbytes:{}",
+            hex(bytes)
+        ),
         Err(e) => e,
     };
     tracker.assert_all_closed_once();
