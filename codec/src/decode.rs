@@ -411,6 +411,7 @@ pub(crate) fn decode_message<T: Decode<H>, H: Handle>(
     let mut handles = handles;
     let count = handles.len();
     let limits = &opts.limits;
+    // The checks that need no byte of the message, in the spec's order (section 19).
     // Offsets are patched into 32-bit envelope fields, so no message exceeds 4 GiB.
     let max_bytes = limits.max_bytes.min(u32::MAX as usize);
     if buf.len() > max_bytes {
@@ -419,7 +420,19 @@ pub(crate) fn decode_message<T: Decode<H>, H: Handle>(
             limit: max_bytes,
         });
     }
+    if count > limits.max_handles {
+        return Err(Error::HandleLimitExceeded {
+            count,
+            limit: limits.max_handles,
+        });
+    }
     let primary = handoff_wire::align8(T::INLINE_SIZE).unwrap_or(usize::MAX);
+    if buf.len() < primary {
+        return Err(Error::TooFewBytesInPrimaryObject {
+            size: primary,
+            len: buf.len(),
+        });
+    }
     if T::MAX_OUT_OF_LINE != crate::UNBOUNDED {
         // The type bounds its size: anything beyond is trailing bytes, whatever they hold.
         let max_size = primary.saturating_add(T::MAX_OUT_OF_LINE as usize);
@@ -430,30 +443,20 @@ pub(crate) fn decode_message<T: Decode<H>, H: Handle>(
             });
         }
     }
-    if count > limits.max_handles {
-        return Err(Error::HandleLimitExceeded {
-            count,
-            limit: limits.max_handles,
-        });
-    }
-    // Unknown members can bring handles beyond what the known members hold; in a value
-    // type those are judged by the unknown-handles policy.
+    // Under the RFC-0137 policy, unknown members of value tables and flexible unions may
+    // bring any number of handles (to be closed), so such a type has no static bound.
+    let unbounded = T::HAS_FLEXIBLE_ENVELOPE && opts.unknown_handles == UnknownHandles::Drop;
     let max = T::MAX_HANDLES;
-    if count > max as usize && (T::IS_RESOURCE || !T::HAS_FLEXIBLE_ENVELOPE) {
-        return Err(Error::MaxHandlesExceeded { count, max });
-    }
-    if max == 0 && count > 0 && opts.unknown_handles == UnknownHandles::Reject {
-        // A value type: any handle can only be in an unknown member.
-        return Err(Error::NonResourceUnknownHandles {
-            offset: 0,
-            ordinal: 0,
-            count: count.min(u16::MAX as usize) as u16,
-        });
-    }
-    if buf.len() < primary {
-        return Err(Error::TooFewBytesInPrimaryObject {
-            size: primary,
-            len: buf.len(),
+    if count > max as usize && !unbounded {
+        return Err(if !T::IS_RESOURCE && T::HAS_FLEXIBLE_ENVELOPE {
+            // A value type: its handles can only be in unknown members.
+            Error::NonResourceUnknownHandles {
+                offset: 0,
+                ordinal: 0,
+                count: count.min(u16::MAX as usize) as u16,
+            }
+        } else {
+            Error::MaxHandlesExceeded { count, max }
         });
     }
     let mut dec = Decoder {

@@ -272,6 +272,9 @@ pub fn decode_table<H: Handle>(
     mut member: impl FnMut(&mut Decoder<'_, H>, u64, usize, u32) -> Result<bool, Error>,
 ) -> Result<(), Error> {
     let count = dec.read_u64(at);
+    if count > u64::from(u32::MAX) {
+        return Err(Error::TableCountExceeds32BitLimit { offset: at, count });
+    }
     match dec.read_u64(at + 8) {
         ALLOC_PRESENT => {}
         ALLOC_ABSENT => return Err(Error::NonNullableTypeWithNullValue { offset: at }),
@@ -281,9 +284,6 @@ pub fn decode_table<H: Handle>(
                 found,
             });
         }
-    }
-    if count > u64::from(u32::MAX) {
-        return Err(Error::TableCountExceeds32BitLimit { offset: at, count });
     }
     let depth = dec.enter(depth, at)?;
     let body = dec.alloc_array(count, 8)?;
@@ -375,18 +375,15 @@ pub fn decode_union<H: Handle>(
 ) -> Result<(), Error> {
     let ordinal = dec.read_u64(at);
     let env_at = at + 8;
-    if ordinal == 0 {
-        return if dec.read_u64(env_at) != 0 {
-            Err(Error::UnionFieldNotSet { offset: at })
-        } else if optional {
-            Ok(())
-        } else {
-            Err(Error::NonNullableTypeWithNullValue { offset: at })
-        };
+    if optional && ordinal == 0 && dec.read_u64(env_at) == 0 {
+        return Ok(());
     }
-    if dec.read_u64(env_at) == 0 {
-        // A variant is set but its envelope is empty.
+    if read_envelope(dec, env_at)?.is_none() {
+        // No content, whatever the ordinal says.
         return Err(Error::NonNullableTypeWithNullValue { offset: at });
+    }
+    if ordinal == 0 {
+        return Err(Error::UnionFieldNotSet { offset: at });
     }
     match variant(dec, ordinal, env_at, depth)? {
         Some(true) => Ok(()),

@@ -21,7 +21,9 @@ pub enum Error {
         len: usize,
     },
     /// An out-of-line object runs past the end of the message.
-    #[error("out-of-line object of {size} bytes at offset {offset} runs past the end of the {len}-byte message")]
+    #[error(
+        "out-of-line object of {size} bytes at offset {offset} runs past the end of the {len}-byte message"
+    )]
     TooFewBytes {
         /// Where the object would start.
         offset: usize,
@@ -39,7 +41,9 @@ pub enum Error {
         extra: usize,
     },
     /// A handle slot is present but the handle table has no handle left for it.
-    #[error("handle slot at offset {offset} needs handle #{index}, but the message has {available}")]
+    #[error(
+        "handle slot at offset {offset} needs handle #{index}, but the message has {available}"
+    )]
     TooFewHandles {
         /// The slot's offset.
         offset: usize,
@@ -319,7 +323,9 @@ pub enum Error {
         source: crate::handle::RightsError,
     },
     /// An unknown member of a value type arrived with handles (RFC-0057).
-    #[error("unknown member (ordinal {ordinal}) of a value type at offset {offset} carries {count} handles")]
+    #[error(
+        "unknown member (ordinal {ordinal}) of a value type at offset {offset} carries {count} handles"
+    )]
     NonResourceUnknownHandles {
         /// The envelope's offset.
         offset: usize,

@@ -20,7 +20,11 @@ pub struct Limits {
 
 impl Limits {
     /// FIDL's defaults: depth 32, 64 MiB, 64 handles.
-    pub const DEFAULT: Self = Self { max_depth: 32, max_bytes: 64 << 20, max_handles: 64 };
+    pub const DEFAULT: Self = Self {
+        max_depth: 32,
+        max_bytes: 64 << 20,
+        max_handles: 64,
+    };
 }
 
 impl Default for Limits {
@@ -56,6 +60,9 @@ pub struct DecodeOptions {
 impl DecodeOptions {
     /// The defaults with the RFC-0137 policy (unknown handles in value types dropped).
     pub const fn drop_unknown_handles() -> Self {
-        Self { limits: Limits::DEFAULT, unknown_handles: UnknownHandles::Drop }
+        Self {
+            limits: Limits::DEFAULT,
+            unknown_handles: UnknownHandles::Drop,
+        }
     }
 }

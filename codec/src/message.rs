@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use bytes::{Bytes, BytesMut};
 use handoff_wire::{PersistedHeader, TransactionHeader};
 
-use crate::decode::{decode_message, Decode, HandleTable};
+use crate::decode::{Decode, HandleTable, decode_message};
 use crate::handle::{Handle, NoHandle};
 use crate::{DecodeOptions, Error};
 
@@ -47,7 +47,11 @@ impl<T: Decode<H>, H: Handle> Decoded<T, H, BytesMut> {
     }
 
     /// Validates `bytes` as a `T` with the given options.
-    pub fn decode_with(bytes: BytesMut, handles: Vec<H>, opts: &DecodeOptions) -> Result<Self, Error> {
+    pub fn decode_with(
+        bytes: BytesMut,
+        handles: Vec<H>,
+        opts: &DecodeOptions,
+    ) -> Result<Self, Error> {
         Decoded::decode_in(bytes, handles, opts)
     }
 
@@ -55,13 +59,19 @@ impl<T: Decode<H>, H: Handle> Decoded<T, H, BytesMut> {
     /// other `Bytes` share it, the message is copied once first; a uniquely owned
     /// buffer (the usual case for a received message) is used as is.
     pub fn from_bytes(bytes: Bytes, handles: Vec<H>, opts: &DecodeOptions) -> Result<Self, Error> {
-        let bytes = bytes.try_into_mut().unwrap_or_else(|shared| BytesMut::from(&shared[..]));
+        let bytes = bytes
+            .try_into_mut()
+            .unwrap_or_else(|shared| BytesMut::from(&shared[..]));
         Self::decode_with(bytes, handles, opts)
     }
 
     /// Validates a transactional message: checks its 16-byte header, then validates the
     /// body after it as a `T`. Returns the header and the decoded body.
-    pub fn decode_transactional(mut bytes: BytesMut, handles: Vec<H>, opts: &DecodeOptions) -> Result<(TransactionHeader, Self), Error> {
+    pub fn decode_transactional(
+        mut bytes: BytesMut,
+        handles: Vec<H>,
+        opts: &DecodeOptions,
+    ) -> Result<(TransactionHeader, Self), Error> {
         let header = match TransactionHeader::parse(&bytes) {
             Ok((header, _)) => *header,
             Err(e) => {
@@ -74,7 +84,11 @@ impl<T: Decode<H>, H: Handle> Decoded<T, H, BytesMut> {
     }
 
     /// Validates a persisted value: its 8-byte header, then the value.
-    pub fn decode_persisted(mut bytes: BytesMut, handles: Vec<H>, opts: &DecodeOptions) -> Result<Self, Error> {
+    pub fn decode_persisted(
+        mut bytes: BytesMut,
+        handles: Vec<H>,
+        opts: &DecodeOptions,
+    ) -> Result<Self, Error> {
         if let Err(e) = PersistedHeader::parse(&bytes) {
             drop(handles);
             return Err(e.into());
@@ -87,8 +101,17 @@ impl<T: Decode<H>, H: Handle> Decoded<T, H, BytesMut> {
 impl<T: Decode<H>, H: Handle, B: AsRef<[u8]> + AsMut<[u8]>> Decoded<T, H, B> {
     /// Validates any mutable byte buffer (`Vec<u8>`, `&mut [u8]`, ...) as a `T`.
     pub fn decode_in(mut bytes: B, handles: Vec<H>, opts: &DecodeOptions) -> Result<Self, Error> {
-        let handles = decode_message::<T, H>(bytes.as_mut(), HandleTable::from(handles), T::DEFAULT_CONSTRAINT, opts)?;
-        Ok(Self { bytes, handles, _type: PhantomData })
+        let handles = decode_message::<T, H>(
+            bytes.as_mut(),
+            HandleTable::from(handles),
+            T::DEFAULT_CONSTRAINT,
+            opts,
+        )?;
+        Ok(Self {
+            bytes,
+            handles,
+            _type: PhantomData,
+        })
     }
 
     /// The borrowed view of the message: reads fields in place, in constant time each.

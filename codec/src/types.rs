@@ -260,6 +260,9 @@ fn decode_str<H: Handle>(
     optional: bool,
 ) -> Result<(), Error> {
     let count = dec.read_u64(at);
+    if count > u64::from(u32::MAX) {
+        return Err(Error::StringCountExceeds32BitLimit { offset: at, count });
+    }
     match dec.read_u64(at + 8) {
         ALLOC_PRESENT => {}
         ALLOC_ABSENT if count != 0 => {
@@ -274,9 +277,6 @@ fn decode_str<H: Handle>(
             });
         }
     }
-    if count > u64::from(u32::MAX) {
-        return Err(Error::StringCountExceeds32BitLimit { offset: at, count });
-    }
     if count > u64::from(c.max_len) {
         return Err(Error::StringTooLong {
             offset: at,
@@ -286,8 +286,10 @@ fn decode_str<H: Handle>(
     }
     dec.enter(depth, at)?;
     let body = dec.alloc(count as usize)?;
-    if core::str::from_utf8(dec.bytes(body, count as usize)).is_err() {
-        return Err(Error::StringNotUtf8 { offset: body });
+    if let Err(e) = core::str::from_utf8(dec.bytes(body, count as usize)) {
+        return Err(Error::StringNotUtf8 {
+            offset: body + e.valid_up_to(),
+        });
     }
     dec.patch_body_offset(at, body);
     Ok(())
@@ -536,6 +538,9 @@ fn decode_vec<H: Handle, T: Decode<H>>(
     optional: bool,
 ) -> Result<(), Error> {
     let count = dec.read_u64(at);
+    if count > u64::from(u32::MAX) {
+        return Err(Error::VectorCountExceeds32BitLimit { offset: at, count });
+    }
     match dec.read_u64(at + 8) {
         ALLOC_PRESENT => {}
         ALLOC_ABSENT if count != 0 => {
@@ -549,9 +554,6 @@ fn decode_vec<H: Handle, T: Decode<H>>(
                 found,
             });
         }
-    }
-    if count > u64::from(u32::MAX) {
-        return Err(Error::VectorCountExceeds32BitLimit { offset: at, count });
     }
     if count > u64::from(c.max_len) {
         return Err(Error::CountExceedsLimit {

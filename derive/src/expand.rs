@@ -187,12 +187,11 @@ fn max_ool_expr(c: &Path, ty: &Type, attr: Option<&ConstraintAttr>, name: &Ident
                 _ => None,
             };
             let is_container = |t: &Type| match t {
-                Type::Path(p) => p.path.segments.last().is_some_and(|s| {
-                    matches!(
-                        s.ident.to_string().as_str(),
-                        "Vec" | "String" | "Box" | "Option"
-                    )
-                }),
+                Type::Path(p) => p
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| matches!(s.ident.to_string().as_str(), "Vec" | "String")),
                 _ => false,
             };
             match (seg.ident.to_string().as_str(), arg, max_len) {
@@ -221,14 +220,17 @@ fn value_type_checks(ctx: &Ctx<'_>, members: &[(String, &Type)]) -> TokenStream 
         return quote!();
     }
     let c = ctx.c;
-    let checks = members.iter().map(|(m, ty)| {
-        let msg = format!(
-            "member `{m}` of value type `{}` carries a handle (its type is a resource type); \
+    let checks = members
+        .iter()
+        .filter(|(_, ty)| !mentions(quote!(#ty), ctx.name))
+        .map(|(m, ty)| {
+            let msg = format!(
+                "member `{m}` of value type `{}` carries a handle (its type is a resource type); \
              mark `{}` with #[fidl(resource)]",
-            ctx.name, ctx.name
-        );
-        quote!(assert!(!<#ty as #c::Layout>::IS_RESOURCE, #msg);)
-    });
+                ctx.name, ctx.name
+            );
+            quote!(assert!(!<#ty as #c::Layout>::IS_RESOURCE, #msg);)
+        });
     quote!(const _: () = { #(#checks)* };)
 }
 
@@ -253,6 +255,14 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let n = members.len();
     let idx: Vec<usize> = (0..n).collect();
     let tys: Vec<&Type> = members.iter().map(|m| m.ty).collect();
+    // Members that recurse into this type get no where-bound (it would ask for the impl
+    // being defined) and add nothing to the flags the other members decide.
+    let btys: Vec<&Type> = tys
+        .iter()
+        .copied()
+        .filter(|t| !mentions(quote!(#t), name))
+        .collect();
+    let recursive = btys.len() != tys.len();
     let fnames: Vec<&Ident> = members.iter().map(|m| &m.ident).collect();
     let cexprs: Vec<TokenStream> = members
         .iter()
@@ -289,7 +299,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     } else {
         quote! {
             impl<'__a, __H: #c::handle::Handle> #c::Encode<__H> for &'__a #name
-            where #(&'__a #tys: #c::Encode<__H, Constraint = <#tys as #c::Layout>::Constraint>,)*
+            where #(&'__a #btys: #c::Encode<__H, Constraint = <#btys as #c::Layout>::Constraint>,)*
             {
                 #[inline]
                 fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -333,8 +343,8 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             const MAX_HANDLES: u32 = #max_handles;
             const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
-            const HAS_FLEXIBLE_ENVELOPE: bool = false #(|| <#tys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
-            const TRIVIAL: bool = #n > 0 && #name::__FIDL_LAYOUT.packed #(&& <#tys as #c::Layout>::TRIVIAL)*;
+            const HAS_FLEXIBLE_ENVELOPE: bool = false #(|| <#btys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
+            const TRIVIAL: bool = #n > 0 && !#recursive && #name::__FIDL_LAYOUT.packed #(&& <#btys as #c::Layout>::TRIVIAL)*;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = #view<'de>;
@@ -350,7 +360,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         }
 
         impl<__H: #c::handle::Handle> #c::Encode<__H> for #name
-        where #(#tys: #c::Encode<__H>,)*
+        where #(#btys: #c::Encode<__H>,)*
         {
             #[inline]
             fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -364,7 +374,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         #by_ref
 
         impl<__H: #c::handle::Handle> #c::Decode<__H> for #name
-        where #(#tys: #c::Decode<__H>,)*
+        where #(#btys: #c::Decode<__H>,)*
         {
             #[inline]
             fn decode(dec: &mut #c::Decoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -462,6 +472,11 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         inners.push(option_inner(m.ty).expect("checked"));
     }
     let view = view_ident(name);
+    let binners: Vec<&Type> = inners
+        .iter()
+        .copied()
+        .filter(|t| !mentions(quote!(#t), name))
+        .collect();
     let resource = ctx.attrs.resource;
     let fnames: Vec<&Ident> = members.iter().map(|m| &m.ident).collect();
     let ords: Vec<u64> = members
@@ -499,7 +514,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         let vals2 = vals.clone();
         quote! {
             let mut __count: u64 = 0;
-            #( if #vals.is_some() { __count = #ords; } )*
+            #( if (#vals).is_some() { __count = #ords; } )*
             let (__body, __depth) = #c::envelope::encode_table_header(enc, at, __count, depth)?;
             #(
                 if let Some(__v) = #vals2 {
@@ -516,7 +531,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         let body = encode_body(true);
         quote! {
             impl<'__a, __H: #c::handle::Handle> #c::Encode<__H> for &'__a #name
-            where #(&'__a #inners: #c::Encode<__H, Constraint = <#inners as #c::Layout>::Constraint>,)*
+            where #(&'__a #binners: #c::Encode<__H, Constraint = <#binners as #c::Layout>::Constraint>,)*
             {
                 #[inline]
                 fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -547,7 +562,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         }
 
         impl<__H: #c::handle::Handle> #c::Encode<__H> for #name
-        where #(#inners: #c::Encode<__H>,)*
+        where #(#binners: #c::Encode<__H>,)*
         {
             #[inline]
             fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -558,7 +573,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         #by_ref
 
         impl<__H: #c::handle::Handle> #c::Decode<__H> for #name
-        where #(#inners: #c::Decode<__H>,)*
+        where #(#binners: #c::Decode<__H>,)*
         {
             fn decode(dec: &mut #c::Decoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
                 #c::envelope::decode_table(dec, at, depth, #resource, |dec, ordinal, env_at, depth| {
@@ -661,6 +676,11 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     let view = view_ident(name);
     let vnames: Vec<&Ident> = known.iter().map(|k| &k.0).collect();
     let tys: Vec<&Type> = known.iter().map(|k| k.1).collect();
+    let btys: Vec<&Type> = tys
+        .iter()
+        .copied()
+        .filter(|t| !mentions(quote!(#t), name))
+        .collect();
     let ords: Vec<u64> = known
         .iter()
         .map(|k| k.2.ordinal.expect("checked"))
@@ -730,7 +750,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     } else {
         quote! {
             impl<'__a, __H: #c::handle::Handle> #c::Encode<__H> for &'__a #name
-            where #(&'__a #tys: #c::Encode<__H, Constraint = <#tys as #c::Layout>::Constraint>,)*
+            where #(&'__a #btys: #c::Encode<__H, Constraint = <#btys as #c::Layout>::Constraint>,)*
             {
                 #[inline]
                 fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -763,7 +783,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             const MAX_HANDLES: u32 = #max_handles;
             const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
-            const HAS_FLEXIBLE_ENVELOPE: bool = #flexible #(|| <#tys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
+            const HAS_FLEXIBLE_ENVELOPE: bool = #flexible #(|| <#btys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = #view<'de>;
@@ -792,7 +812,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         }
 
         impl<__H: #c::handle::Handle> #c::Encode<__H> for #name
-        where #(#tys: #c::Encode<__H>,)*
+        where #(#btys: #c::Encode<__H>,)*
         {
             #[inline]
             fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -807,7 +827,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         #by_ref
 
         impl<__H: #c::handle::Handle> #c::Decode<__H> for #name
-        where #(#tys: #c::Decode<__H>,)*
+        where #(#btys: #c::Decode<__H>,)*
         {
             fn decode(dec: &mut #c::Decoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
                 #c::envelope::decode_union(dec, at, depth, false, #flexible, #resource, #decode_variant)
@@ -823,7 +843,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         }
 
         impl<__H: #c::handle::Handle> #c::DecodeNullable<__H> for #name
-        where #(#tys: #c::Decode<__H>,)*
+        where #(#btys: #c::Decode<__H>,)*
         {
             fn decode_nullable(dec: &mut #c::Decoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
                 #c::envelope::decode_union(dec, at, depth, true, #flexible, #resource, #decode_variant)

@@ -44,7 +44,9 @@ pub struct MemSpace {
 impl fmt::Debug for MemSpace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.lock();
-        f.debug_struct("MemSpace").field("open", &s.open.len()).finish()
+        f.debug_struct("MemSpace")
+            .field("open", &s.open.len())
+            .finish()
     }
 }
 
@@ -69,7 +71,13 @@ impl MemSpace {
             s.next_koid
         });
         s.open.insert(raw, koid);
-        MemHandle { raw, koid, object_type, rights, space: self.clone() }
+        MemHandle {
+            raw,
+            koid,
+            object_type,
+            rights,
+            space: self.clone(),
+        }
     }
 
     /// A handle to a new object of `object_type` with `rights`.
@@ -139,7 +147,11 @@ impl MemHandle {
     /// A second handle to the same object with `rights` (a subset of this one's), if
     /// this handle has [`Rights::DUPLICATE`].
     pub fn duplicate(&self, rights: Rights) -> Result<Self, RightsError> {
-        let rights = if rights == Rights::SAME_RIGHTS { self.rights } else { rights };
+        let rights = if rights == Rights::SAME_RIGHTS {
+            self.rights
+        } else {
+            rights
+        };
         if !self.rights.contains(Rights::DUPLICATE) || !self.rights.contains(rights) {
             return Err(RightsError {
                 object_type: self.object_type,
@@ -228,7 +240,11 @@ mod tests {
         assert_eq!(space.open_count(), 1);
         let err = r.reduce_rights(Rights::EVENT_DEFAULT).unwrap_err();
         assert_eq!(err.object_type, ObjectType::EVENT);
-        assert_eq!(space.open_count(), 0, "a failed reduction closes the handle");
+        assert_eq!(
+            space.open_count(),
+            0,
+            "a failed reduction closes the handle"
+        );
     }
 
     #[test]

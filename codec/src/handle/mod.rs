@@ -10,9 +10,9 @@
 //! * [`fd`] (Unix): file descriptors (`std::os::fd::OwnedFd`);
 //! * [`windows`]: Windows `HANDLE`s, with the checked conversion from raw values.
 
-pub mod mem;
 #[cfg(unix)]
 pub mod fd;
+pub mod mem;
 pub mod windows;
 
 use core::fmt;
@@ -246,11 +246,17 @@ pub struct HandleConstraint {
 
 impl HandleConstraint {
     /// Any object, with whatever rights it has.
-    pub const ANY: Self = Self { object_type: ObjectType::NONE, rights: Rights::SAME_RIGHTS };
+    pub const ANY: Self = Self {
+        object_type: ObjectType::NONE,
+        rights: Rights::SAME_RIGHTS,
+    };
 
     /// A slot for objects of `object_type` with exactly `rights`.
     pub const fn new(object_type: ObjectType, rights: Rights) -> Self {
-        Self { object_type, rights }
+        Self {
+            object_type,
+            rights,
+        }
     }
 }
 

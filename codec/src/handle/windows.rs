@@ -1,12 +1,12 @@
 //! Windows `HANDLE`s: the one checked conversion from a raw value, the mapping between
-//! Zircon-style [`Rights`] and Windows access masks, and (on Windows) [`WinHandle`], an
+//! Zircon-style [`Rights`] and Windows access masks, and (on Windows) `WinHandle`, an
 //! owned handle whose rights are narrowed for real with `DuplicateHandle`.
 //!
 //! A raw handle value is a number, and several numbers look like handles without being
 //! ones that can be owned: NULL, `INVALID_HANDLE_VALUE` (which is also the current-process
 //! pseudo handle), the other pseudo handles, and values the kernel would silently round.
 //! [`check_raw_handle`] rejects all of them with a typed [`RawHandleError`]; a
-//! [`CheckedRawHandle`] is the only thing that can become an owned [`WinHandle`]. This part
+//! [`CheckedRawHandle`] is the only thing that can become an owned `WinHandle`. This part
 //! is plain code, compiled and tested on every platform:
 //!
 //! ```
@@ -55,7 +55,7 @@
 //! Windows has no per-handle "may be duplicated" or "may be sent" bit: any handle can be
 //! duplicated by a process that holds `PROCESS_DUP_HANDLE` on its owner.
 //! [`Rights::DUPLICATE`] and [`Rights::TRANSFER`] ([`CRATE_ENFORCED_RIGHTS`]) are
-//! therefore kept by [`WinHandle`] itself and enforced by its methods
+//! therefore kept by `WinHandle` itself and enforced by its methods
 //! (`WinHandle::duplicate` needs `DUPLICATE`, `WinHandle::send_to_process` needs
 //! `TRANSFER`), not by the kernel.
 //!
@@ -388,7 +388,7 @@ fn right_bits(object_type: ObjectType) -> &'static [RightBits] {
     }
 }
 
-/// The rights that Windows does not enforce per handle and [`WinHandle`] keeps itself:
+/// The rights that Windows does not enforce per handle and `WinHandle` keeps itself:
 /// [`Rights::DUPLICATE`] and [`Rights::TRANSFER`].
 pub const CRATE_ENFORCED_RIGHTS: Rights = Rights(Rights::DUPLICATE.0 | Rights::TRANSFER.0);
 
