@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use handoff::codec::{Decode, Encode, Layout};
+use handoff::codec::{Decode, Encode};
 use handoff::handle::mem::{MemHandle, MemSpace};
 use handoff::{Decoded, Error, MessageBuf};
 

@@ -1,0 +1,7 @@
+#[derive(handoff::Fidl)]
+#[fidl(resource)]
+pub struct Message<H> {
+    pub handle: H,
+}
+
+fn main() {}
