@@ -71,7 +71,7 @@
 
 pub use handoff_codec as codec;
 pub use handoff_codec::{
-    handle, DecodeOptions, Decoded, Error, ErrorCode, HandleRef, Limits, MessageBuf, UnknownHandles,
+    DecodeOptions, Decoded, Error, ErrorCode, HandleRef, Limits, MessageBuf, UnknownHandles, handle,
 };
 pub use handoff_derive::Fidl;
 pub use handoff_wire as wire;

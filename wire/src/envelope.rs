@@ -2,7 +2,7 @@
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use crate::{WireU16, WireU64, ALLOC_PRESENT};
+use crate::{ALLOC_PRESENT, WireU16, WireU64};
 
 /// An 8-byte envelope: the slot of a table member or a union variant.
 ///
@@ -11,7 +11,9 @@ use crate::{WireU16, WireU64, ALLOC_PRESENT};
 ///   handle count and the flags;
 /// * out of line (flags 0): the byte count of the out-of-line content (a multiple of 8),
 ///   then the handle count and the flags. The content is the next out-of-line object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(C)]
 pub struct WireEnvelope {
     /// Inline: the value bytes. Out of line: the content's byte count, little-endian.
@@ -30,7 +32,11 @@ impl WireEnvelope {
 
     /// An inline envelope around `value` (at most 4 bytes, zero-padded).
     pub fn inline(value: [u8; 4], num_handles: u16) -> Self {
-        Self { value, num_handles: WireU16::new(num_handles), flags: WireU16::new(Self::INLINE) }
+        Self {
+            value,
+            num_handles: WireU16::new(num_handles),
+            flags: WireU16::new(Self::INLINE),
+        }
     }
 
     /// An out-of-line envelope of `num_bytes` content bytes.
@@ -77,7 +83,9 @@ impl WireEnvelope {
 /// present, with no trailing absent envelopes when encoded canonically), then a
 /// presence marker that must say present. The envelopes follow out of line, ordinal 1
 /// first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(C)]
 pub struct WireTable {
     /// The number of envelopes.
@@ -89,14 +97,19 @@ pub struct WireTable {
 impl WireTable {
     /// A table header with `count` envelopes.
     pub fn new(count: u64) -> Self {
-        Self { count: WireU64::new(count), presence: WireU64::new(ALLOC_PRESENT) }
+        Self {
+            count: WireU64::new(count),
+            presence: WireU64::new(ALLOC_PRESENT),
+        }
     }
 }
 
 /// The 16-byte inline part of a union: the 8-byte ordinal of the variant that is set,
 /// then its envelope. An optional union that is absent has ordinal 0 and an absent
 /// envelope; ordinal 0 with any other envelope is invalid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(C)]
 pub struct WireUnion {
     /// The ordinal of the variant that is set (0: absent).

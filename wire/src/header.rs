@@ -35,7 +35,9 @@ pub enum HeaderError {
 
 /// The 16-byte header that starts every transactional message (a request, a response
 /// or an event). The body follows it, starting at an 8-aligned offset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(C)]
 pub struct TransactionHeader {
     /// Transaction id: 0 for one-way messages and events, otherwise chosen by the
@@ -78,10 +80,14 @@ impl TransactionHeader {
     /// Checks the magic number and the at-rest flags.
     pub fn validate(&self) -> Result<(), HeaderError> {
         if self.magic_number != MAGIC_NUMBER {
-            return Err(HeaderError::BadMagic { found: self.magic_number });
+            return Err(HeaderError::BadMagic {
+                found: self.magic_number,
+            });
         }
         if self.at_rest_flags != [AT_REST_FLAG_V2, 0] {
-            return Err(HeaderError::UnsupportedWireFormat { flags: self.at_rest_flags });
+            return Err(HeaderError::UnsupportedWireFormat {
+                flags: self.at_rest_flags,
+            });
         }
         Ok(())
     }
@@ -95,7 +101,9 @@ impl TransactionHeader {
 /// The 8-byte header of a persisted (at-rest) FIDL value: a zero disambiguator (so it
 /// cannot be taken for a transactional header), the magic number, the at-rest flags and
 /// four reserved zero bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(C)]
 pub struct PersistedHeader {
     /// Always 0.
@@ -130,10 +138,14 @@ impl PersistedHeader {
             return Err(HeaderError::NonZeroReserved);
         }
         if header.magic_number != MAGIC_NUMBER {
-            return Err(HeaderError::BadMagic { found: header.magic_number });
+            return Err(HeaderError::BadMagic {
+                found: header.magic_number,
+            });
         }
         if header.at_rest_flags != [AT_REST_FLAG_V2, 0] {
-            return Err(HeaderError::UnsupportedWireFormat { flags: header.at_rest_flags });
+            return Err(HeaderError::UnsupportedWireFormat {
+                flags: header.at_rest_flags,
+            });
         }
         Ok((header, rest))
     }
@@ -154,7 +166,9 @@ mod tests {
         let h = TransactionHeader::new(0x1234_5678, 0x0102_0304_0506_0708, DYNAMIC_FLAG_FLEXIBLE);
         assert_eq!(
             h.as_bytes(),
-            &[0x78, 0x56, 0x34, 0x12, 0x02, 0x00, 0x80, 0x01, 8, 7, 6, 5, 4, 3, 2, 1]
+            &[
+                0x78, 0x56, 0x34, 0x12, 0x02, 0x00, 0x80, 0x01, 8, 7, 6, 5, 4, 3, 2, 1
+            ]
         );
         let mut bytes = [0u8; 20];
         bytes[..16].copy_from_slice(h.as_bytes());
@@ -168,10 +182,16 @@ mod tests {
     fn transaction_header_rejections() {
         let mut b = [0u8; 16];
         b[..16].copy_from_slice(TransactionHeader::new(1, 2, 0).as_bytes());
-        assert_eq!(TransactionHeader::parse(&b[..15]), Err(HeaderError::TooShort { len: 15 }));
+        assert_eq!(
+            TransactionHeader::parse(&b[..15]),
+            Err(HeaderError::TooShort { len: 15 })
+        );
         let mut bad = b;
         bad[7] = 0;
-        assert_eq!(TransactionHeader::parse(&bad), Err(HeaderError::BadMagic { found: 0 }));
+        assert_eq!(
+            TransactionHeader::parse(&bad),
+            Err(HeaderError::BadMagic { found: 0 })
+        );
         let mut v1 = b;
         v1[4] = 0;
         assert_eq!(
@@ -185,9 +205,21 @@ mod tests {
         let h = PersistedHeader::new();
         assert_eq!(h.as_bytes(), &[0, 1, 2, 0, 0, 0, 0, 0]);
         assert!(PersistedHeader::parse(h.as_bytes()).is_ok());
-        assert_eq!(PersistedHeader::parse(&[1, 1, 2, 0, 0, 0, 0, 0]), Err(HeaderError::NonZeroReserved));
-        assert_eq!(PersistedHeader::parse(&[0, 1, 2, 0, 0, 0, 0, 1]), Err(HeaderError::NonZeroReserved));
-        assert_eq!(PersistedHeader::parse(&[0, 2, 2, 0, 0, 0, 0, 0]), Err(HeaderError::BadMagic { found: 2 }));
-        assert_eq!(PersistedHeader::parse(&[0, 1]), Err(HeaderError::TooShort { len: 2 }));
+        assert_eq!(
+            PersistedHeader::parse(&[1, 1, 2, 0, 0, 0, 0, 0]),
+            Err(HeaderError::NonZeroReserved)
+        );
+        assert_eq!(
+            PersistedHeader::parse(&[0, 1, 2, 0, 0, 0, 0, 1]),
+            Err(HeaderError::NonZeroReserved)
+        );
+        assert_eq!(
+            PersistedHeader::parse(&[0, 2, 2, 0, 0, 0, 0, 0]),
+            Err(HeaderError::BadMagic { found: 2 })
+        );
+        assert_eq!(
+            PersistedHeader::parse(&[0, 1]),
+            Err(HeaderError::TooShort { len: 2 })
+        );
     }
 }

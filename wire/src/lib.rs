@@ -29,12 +29,11 @@ mod vector;
 
 pub use envelope::{WireEnvelope, WireTable, WireUnion};
 pub use header::{
-    HeaderError, PersistedHeader, TransactionHeader, AT_REST_FLAG_V2, DYNAMIC_FLAG_FLEXIBLE,
-    MAGIC_NUMBER,
+    AT_REST_FLAG_V2, DYNAMIC_FLAG_FLEXIBLE, HeaderError, MAGIC_NUMBER, PersistedHeader,
+    TransactionHeader,
 };
 pub use primitives::{
-    WireBool, WireF32, WireF64, WireHandle, WireI16, WireI32, WireI64, WireU16, WireU32,
-    WireU64,
+    WireBool, WireF32, WireF64, WireHandle, WireI16, WireI32, WireI64, WireU16, WireU32, WireU64,
 };
 pub use vector::{WireBox, WireString, WireVector};
 

@@ -20,7 +20,9 @@ pub type WireF32 = zerocopy::little_endian::F32;
 pub type WireF64 = zerocopy::little_endian::F64;
 
 /// A FIDL `bool`: one byte that must be 0 or 1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(transparent)]
 pub struct WireBool(pub u8);
 
@@ -39,7 +41,9 @@ impl WireBool {
 /// A handle slot: 4 bytes holding [`HANDLE_PRESENT`](crate::HANDLE_PRESENT) or
 /// [`HANDLE_ABSENT`](crate::HANDLE_ABSENT). The handle itself is never in the bytes; it
 /// is the next unclaimed entry of the message's handle table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(transparent)]
 pub struct WireHandle(pub WireU32);
 

@@ -2,12 +2,14 @@
 
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
-use crate::{WireU64, ALLOC_ABSENT, ALLOC_PRESENT};
+use crate::{ALLOC_ABSENT, ALLOC_PRESENT, WireU64};
 
 /// The 16-byte inline header of a `vector<T>`: the element count, then a presence
 /// marker. A present body of `count` inline elements follows out of line, 8-aligned and
 /// zero-padded, and then each element's own out-of-line objects in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(C)]
 pub struct WireVector {
     /// The number of elements (not bytes).
@@ -19,7 +21,10 @@ pub struct WireVector {
 impl WireVector {
     /// A header for `count` elements, present.
     pub fn present(count: u64) -> Self {
-        Self { count: WireU64::new(count), presence: WireU64::new(ALLOC_PRESENT) }
+        Self {
+            count: WireU64::new(count),
+            presence: WireU64::new(ALLOC_PRESENT),
+        }
     }
 
     /// The element count as written (not yet checked against anything).
@@ -47,7 +52,9 @@ pub type WireString = WireVector;
 
 /// An 8-byte presence marker for a `box<T>` (an optional struct): the struct itself, if
 /// present, is the next out-of-line object.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, FromBytes, IntoBytes, KnownLayout, Immutable, Unaligned,
+)]
 #[repr(transparent)]
 pub struct WireBox {
     /// [`ALLOC_PRESENT`] or [`ALLOC_ABSENT`] on the wire.
@@ -76,7 +83,9 @@ mod tests {
         let v = WireVector::present(0x0102);
         assert_eq!(
             v.as_bytes(),
-            &[2, 1, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
+            &[
+                2, 1, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+            ]
         );
         assert!(v.is_present() && !v.is_absent());
         let absent = WireVector::new_zeroed();
@@ -86,8 +95,26 @@ mod tests {
 
     #[test]
     fn box_markers() {
-        assert_eq!(WireBox { presence: WireU64::new(u64::MAX) }.presence(), Some(true));
-        assert_eq!(WireBox { presence: WireU64::new(0) }.presence(), Some(false));
-        assert_eq!(WireBox { presence: WireU64::new(1) }.presence(), None);
+        assert_eq!(
+            WireBox {
+                presence: WireU64::new(u64::MAX)
+            }
+            .presence(),
+            Some(true)
+        );
+        assert_eq!(
+            WireBox {
+                presence: WireU64::new(0)
+            }
+            .presence(),
+            Some(false)
+        );
+        assert_eq!(
+            WireBox {
+                presence: WireU64::new(1)
+            }
+            .presence(),
+            None
+        );
     }
 }
