@@ -1,8 +1,8 @@
 //! Deep, non-recursive type chains for the depth-limit tests: one type per level, made
 //! by macros, each with a `build(levels)` constructor that nests `levels` deep.
 //!
-//! (Recursive types would be shorter, but the derive cannot compile them yet; see the
-//! report of this suite. A chain of distinct types has the same wire form.)
+//! (A recursive type has the same wire form; distinct types per level let each test
+//! build exactly the depth it needs without recursion.)
 //!
 //! Include with `#[path = "support/chains.rs"] mod chains;` where needed: the chains are
 //! over a hundred derived types, so only the tests that use them pay for compiling them.
@@ -134,14 +134,13 @@ flexible_chain!(
     F24 F25 F26 F27 F28 F29 F30 F31 F32 F33
 );
 
-/// Tables: `T<i> { 1: next T<i+1>; 2: leaf uint64 }` (declared `resource`: the derive
-/// cannot compile value tables yet). `T0::build(n)` nests `n` tables under the top one
+/// Tables: `T<i> { 1: next T<i+1>; 2: leaf uint64 }`. `T0::build(n)` nests `n` tables under the top one
 /// and sets `leaf` in the innermost: table `i` is at depth `2i`, its envelope vector at
 /// `2i + 1`, the innermost leaf at `2n + 2`.
 macro_rules! table_chain {
     ($last:ident) => {
         #[derive(Debug, Clone, PartialEq, Default, Fidl)]
-        #[fidl(table, resource)]
+        #[fidl(table)]
         pub struct $last {
             #[fidl(ordinal = 2)]
             pub leaf: Option<u64>,
@@ -155,7 +154,7 @@ macro_rules! table_chain {
     };
     ($a:ident $b:ident $($rest:ident)*) => {
         #[derive(Debug, Clone, PartialEq, Default, Fidl)]
-        #[fidl(table, resource)]
+        #[fidl(table)]
         pub struct $a {
             #[fidl(ordinal = 1)]
             pub next: Option<$b>,
