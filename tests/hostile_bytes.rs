@@ -1355,3 +1355,117 @@ fn spec_order_union_envelope_before_ordinal() {
         check_err::<OptSU>(&bytes, e, ErrorCode::InvalidNumBytesInEnvelope);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Byte errors in a resource message close every handle
+
+/// `R { h, s: string:4, tail }` = "ok" with both handles, and one fault at a time: each
+/// error is exact, and both handles (one claimed, one not reached) are closed once.
+#[test]
+fn byte_errors_in_a_resource_message_close_every_handle() {
+    let good = cat(&[
+        &[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        &header(2),
+        &[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        b"ok\0\0\0\0\0\0",
+    ]);
+    let t = Tracker::new();
+    let v = decode::<R>(&good, t.events(2)).unwrap().into_natural();
+    assert_eq!((v.s.as_str(), v.tail.is_some()), ("ok", true));
+    drop(v);
+    t.assert_all_closed_once();
+
+    type Fault = (&'static str, fn(&mut Vec<u8>), Error);
+    let faults: [Fault; 12] = [
+        (
+            "marker",
+            |b| put64(b, 16, 5),
+            Error::InvalidPresenceIndicator {
+                offset: 16,
+                found: 5,
+            },
+        ),
+        (
+            "null body",
+            |b| put64(b, 16, 0),
+            Error::NonEmptyStringWithNullBody {
+                offset: 8,
+                count: 2,
+            },
+        ),
+        (
+            "absent",
+            |b| {
+                put64(b, 8, 0);
+                put64(b, 16, 0)
+            },
+            Error::NonNullableTypeWithNullValue { offset: 8 },
+        ),
+        (
+            "too long",
+            |b| put64(b, 8, 5),
+            Error::StringTooLong {
+                offset: 8,
+                len: 5,
+                limit: 4,
+            },
+        ),
+        (
+            "64-bit count",
+            |b| put64(b, 8, u64::MAX),
+            Error::StringCountExceeds32BitLimit {
+                offset: 8,
+                count: u64::MAX,
+            },
+        ),
+        (
+            "not UTF-8",
+            |b| b[33] = 0x80,
+            Error::StringNotUtf8 { offset: 33 },
+        ),
+        (
+            "body padding",
+            |b| b[35] = 1,
+            Error::InvalidPaddingByte { offset: 35 },
+        ),
+        (
+            "inline padding",
+            |b| b[5] = 1,
+            Error::InvalidPaddingByte { offset: 5 },
+        ),
+        (
+            "tail padding",
+            |b| b[29] = 1,
+            Error::InvalidPaddingByte { offset: 29 },
+        ),
+        (
+            "tail marker",
+            |b| put32(b, 24, 7),
+            Error::InvalidHandlePresenceIndicator {
+                offset: 24,
+                found: 7,
+            },
+        ),
+        (
+            "truncated",
+            |b| b.truncate(32),
+            Error::TooFewBytes {
+                offset: 32,
+                size: 2,
+                len: 32,
+            },
+        ),
+        (
+            "first handle absent",
+            |b| put32(b, 0, 0),
+            Error::NonNullableTypeWithNullValue { offset: 0 },
+        ),
+    ];
+    for (what, fault, expected) in faults {
+        let mut bytes = good.clone();
+        fault(&mut bytes);
+        let t = Tracker::new();
+        let e = decode_err_closing::<R>(&bytes, &t, t.events(2), &DecodeOptions::default());
+        assert_eq!(e, expected, "{what}");
+    }
+}
