@@ -170,9 +170,8 @@ impl<X: Handle> Decode<X> for VTable {
 
     fn from_view(view: TableView<'_>, _: &mut HandleTable<X>) -> Self {
         // SAFETY: member 1 of `VTable` is a `u32`, and `decode` validated it as one.
-        VTable {
-            a: unsafe { view.member::<u32>(1) },
-        }
+        let a = unsafe { view.member::<u32>(1) };
+        VTable { a }
     }
 }
 

@@ -228,8 +228,8 @@ fn layouts() {
     assert_eq!(<Vec<H> as Layout>::MAX_HANDLES, handoff_codec::UNBOUNDED);
     assert_eq!(<[H; 3] as Layout>::MAX_HANDLES, 3);
     assert_eq!(<Vec<u8> as Layout>::MAX_HANDLES, 0);
-    assert!(<Option<H> as Layout>::IS_RESOURCE);
-    assert!(!<Vec<String> as Layout>::IS_RESOURCE);
+    const { assert!(<Option<H> as Layout>::IS_RESOURCE) };
+    const { assert!(!<Vec<String> as Layout>::IS_RESOURCE) };
     assert_eq!(<u64 as Layout>::MAX_OUT_OF_LINE, 0);
     assert_eq!(
         <Vec<u8> as Layout>::MAX_OUT_OF_LINE,
