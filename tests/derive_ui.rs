@@ -18,18 +18,12 @@ fn derive_rejects() {
 
 /// Run-pass programs for recursive types (they must compile, and their checks must hold).
 #[test]
-#[ignore = "bug: recursive types do not compile: a struct boxing itself (Node, HandleChain) \
-            makes a const cycle (E0391: __FIDL_LAYOUT needs <Option<Box<Self>>>::INLINE_SIZE, \
-            which needs Self::INLINE_SIZE), and a table and a struct holding each other make \
-            the by-reference Encode impls bound each other (E0275 on `&Outer: Encode`)"]
 fn recursive_types_compile_and_round_trip() {
     trybuild::TestCases::new().pass("tests/ui/pass/recursive_types.rs");
 }
 
 /// Run-pass program: CamelCase enum members compile under `#![deny(warnings)]`.
 #[test]
-#[ignore = "bug: the derive's per-member consts `__FIDL_VALUE_<Member>` (gen_enum) are not \
-            upper case and carry no #[allow(non_upper_case_globals)]"]
 fn enum_member_names_compile_without_warnings() {
     trybuild::TestCases::new().pass("tests/ui/pass/enum_member_names.rs");
 }

@@ -234,6 +234,54 @@ fn value_type_checks(ctx: &Ctx<'_>, members: &[(String, &Type)]) -> TokenStream 
     quote!(const _: () = { #(#checks)* };)
 }
 
+/// The inline (size, alignment) of a member. A member that names the type itself gets
+/// it from its syntax: asking the type's own layout constant would be a cycle.
+fn size_align(c: &Path, ty: &Type, name: &Ident) -> TokenStream {
+    if !mentions(quote!(#ty), name) {
+        return quote!((<#ty as #c::Layout>::INLINE_SIZE, <#ty as #c::Layout>::ALIGN));
+    }
+    match ty {
+        Type::Array(arr) => {
+            let elem = size_align(c, &arr.elem, name);
+            let len = &arr.len;
+            quote!({ let (s, a) = #elem; (s * (#len), a) })
+        }
+        Type::Path(p) => {
+            let outer = p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+                .unwrap_or_default();
+            let inner_is_vec = quote!(#ty)
+                .to_string()
+                .replace(' ', "")
+                .starts_with("Option<Vec<");
+            if outer == "Vec" || outer == "String" || inner_is_vec {
+                quote!((16usize, 8usize))
+            } else {
+                // `Option<Box<Self>>`: a presence marker, the struct out of line.
+                quote!((8usize, 8usize))
+            }
+        }
+        _ => quote!((8usize, 8usize)),
+    }
+}
+
+/// The member types an impl must bound on the handle type. None for a value type: its
+/// members are value types, which encode with any handle type. For a resource type, the
+/// members that do not name the type itself (bounding those would ask for the impl
+/// being defined).
+fn bound_types<'t>(resource: bool, name: &Ident, tys: &[&'t Type]) -> Vec<&'t Type> {
+    if !resource {
+        return Vec::new();
+    }
+    tys.iter()
+        .copied()
+        .filter(|t| !mentions(quote!(#t), name))
+        .collect()
+}
+
 fn view_ident(name: &Ident) -> Ident {
     format_ident!("{}View", name)
 }
@@ -257,12 +305,14 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     let tys: Vec<&Type> = members.iter().map(|m| m.ty).collect();
     // Members that recurse into this type get no where-bound (it would ask for the impl
     // being defined) and add nothing to the flags the other members decide.
-    let btys: Vec<&Type> = tys
+    let nrtys: Vec<&Type> = tys
         .iter()
         .copied()
         .filter(|t| !mentions(quote!(#t), name))
         .collect();
-    let recursive = btys.len() != tys.len();
+    let recursive = nrtys.len() != tys.len();
+    let btys = bound_types(ctx.attrs.resource, name, &tys);
+    let sizes: Vec<TokenStream> = tys.iter().map(|t| size_align(c, t, name)).collect();
     let fnames: Vec<&Ident> = members.iter().map(|m| &m.ident).collect();
     let cexprs: Vec<TokenStream> = members
         .iter()
@@ -299,7 +349,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
     } else {
         quote! {
             impl<'__a, __H: #c::handle::Handle> #c::Encode<__H> for &'__a #name
-            where #(&'__a #btys: #c::Encode<__H, Constraint = <#btys as #c::Layout>::Constraint>,)*
+
             {
                 #[inline]
                 fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -331,7 +381,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         impl #name {
             #[doc(hidden)]
             pub const __FIDL_LAYOUT: #c::layout::StructLayout<#n> = #c::layout::struct_layout([
-                #( (<#tys as #c::Layout>::INLINE_SIZE, <#tys as #c::Layout>::ALIGN) ),*
+                #( #sizes ),*
             ]);
         }
 
@@ -343,8 +393,8 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             const MAX_HANDLES: u32 = #max_handles;
             const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
-            const HAS_FLEXIBLE_ENVELOPE: bool = false #(|| <#btys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
-            const TRIVIAL: bool = #n > 0 && !#recursive && #name::__FIDL_LAYOUT.packed #(&& <#btys as #c::Layout>::TRIVIAL)*;
+            const HAS_FLEXIBLE_ENVELOPE: bool = false #(|| <#nrtys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
+            const TRIVIAL: bool = #n > 0 && !#recursive && #name::__FIDL_LAYOUT.packed #(&& <#nrtys as #c::Layout>::TRIVIAL)*;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = #view<'de>;
@@ -472,11 +522,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         inners.push(option_inner(m.ty).expect("checked"));
     }
     let view = view_ident(name);
-    let binners: Vec<&Type> = inners
-        .iter()
-        .copied()
-        .filter(|t| !mentions(quote!(#t), name))
-        .collect();
+    let binners = bound_types(ctx.attrs.resource, name, &inners);
     let resource = ctx.attrs.resource;
     let fnames: Vec<&Ident> = members.iter().map(|m| &m.ident).collect();
     let ords: Vec<u64> = members
@@ -531,7 +577,7 @@ fn gen_table(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
         let body = encode_body(true);
         quote! {
             impl<'__a, __H: #c::handle::Handle> #c::Encode<__H> for &'__a #name
-            where #(&'__a #binners: #c::Encode<__H, Constraint = <#binners as #c::Layout>::Constraint>,)*
+
             {
                 #[inline]
                 fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -676,11 +722,12 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     let view = view_ident(name);
     let vnames: Vec<&Ident> = known.iter().map(|k| &k.0).collect();
     let tys: Vec<&Type> = known.iter().map(|k| k.1).collect();
-    let btys: Vec<&Type> = tys
+    let nrtys: Vec<&Type> = tys
         .iter()
         .copied()
         .filter(|t| !mentions(quote!(#t), name))
         .collect();
+    let btys = bound_types(ctx.attrs.resource, name, &tys);
     let ords: Vec<u64> = known
         .iter()
         .map(|k| k.2.ordinal.expect("checked"))
@@ -750,7 +797,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     } else {
         quote! {
             impl<'__a, __H: #c::handle::Handle> #c::Encode<__H> for &'__a #name
-            where #(&'__a #btys: #c::Encode<__H, Constraint = <#btys as #c::Layout>::Constraint>,)*
+
             {
                 #[inline]
                 fn encode(self, enc: &mut #c::Encoder<'_, __H>, at: usize, _: (), depth: u32) -> ::core::result::Result<(), #c::Error> {
@@ -783,7 +830,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             const MAX_HANDLES: u32 = #max_handles;
             const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
-            const HAS_FLEXIBLE_ENVELOPE: bool = #flexible #(|| <#btys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
+            const HAS_FLEXIBLE_ENVELOPE: bool = #flexible #(|| <#nrtys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = #view<'de>;
@@ -1026,7 +1073,7 @@ fn gen_enum(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
     let vis = ctx.vis;
     Ok(quote! {
         impl #name {
-            #( #[doc(hidden)] pub const #consts: #repr = #values; )*
+            #( #[doc(hidden)] #[allow(non_upper_case_globals)] pub const #consts: #repr = #values; )*
 
             /// The value as its underlying integer.
             #[inline]
