@@ -606,6 +606,13 @@ mod os {
 
     /// The access mask the kernel granted to `handle`.
     fn query_access(handle: BorrowedHandle<'_>) -> Result<u32, WinHandleError> {
+        query_basic(handle).map(|info| info.GrantedAccess)
+    }
+
+    /// What the kernel says about `handle` and its object: granted access, handle count.
+    pub(super) fn query_basic(
+        handle: BorrowedHandle<'_>,
+    ) -> Result<PUBLIC_OBJECT_BASIC_INFORMATION, WinHandleError> {
         let mut info = PUBLIC_OBJECT_BASIC_INFORMATION::default();
         let size = size_of::<PUBLIC_OBJECT_BASIC_INFORMATION>() as u32;
         let out: *mut PUBLIC_OBJECT_BASIC_INFORMATION = &mut info;
@@ -627,7 +634,7 @@ mod os {
                 status,
             ));
         }
-        Ok(info.GrantedAccess)
+        Ok(info)
     }
 
     /// The kernel's type name for `handle`'s object, mapped onto an [`ObjectType`];
@@ -1368,6 +1375,13 @@ mod windows_tests {
         unsafe { GetLastError() }
     }
 
+    /// How many handles the object of `h` has, in every process. Unlike a handle value,
+    /// which another test thread may reuse as soon as it is closed, this shows a close
+    /// without a race.
+    fn handle_count(h: &impl AsHandle) -> u32 {
+        super::os::query_basic(h.as_handle()).unwrap().HandleCount
+    }
+
     /// Whether `raw` is an open handle of this process.
     fn is_open(raw: CheckedRawHandle) -> bool {
         let mut flags = 0;
@@ -1435,15 +1449,15 @@ mod windows_tests {
     fn reducing_an_event_to_wait_takes_signal_away() {
         let e = event();
         let keep = e.duplicate(Rights::SAME_RIGHTS).unwrap();
-        let old = e.raw_value();
+        assert_eq!(handle_count(&keep), 2);
         let r = e.reduce_rights(Rights::WAIT | Rights::TRANSFER).unwrap();
         assert_eq!(r.rights(), Rights::WAIT | Rights::TRANSFER);
         assert_eq!(r.access_mask(), mask::SYNCHRONIZE);
         assert_eq!(r.object_type(), ObjectType::EVENT);
-        // The new handle may reuse the old value (Wine does); if not, the old one is closed.
-        assert!(
-            r.raw_value() == old || !is_open(old),
-            "DUPLICATE_CLOSE_SOURCE closes the old handle"
+        assert_eq!(
+            handle_count(&keep),
+            2,
+            "DUPLICATE_CLOSE_SOURCE closed the old handle"
         );
         assert_eq!(set_event(&r), Err(ERROR_ACCESS_DENIED));
         assert_eq!(wait(&r, 0), WAIT_TIMEOUT);
@@ -1465,13 +1479,17 @@ mod windows_tests {
 
     #[test]
     fn growing_rights_fails_and_closes_the_handle() {
-        let e = event()
-            .reduce_rights(Rights::WAIT | Rights::DUPLICATE)
-            .unwrap();
-        let raw = e.raw_value();
+        let e = event();
+        let keep = e.duplicate(Rights::WAIT).unwrap();
+        let e = e.reduce_rights(Rights::WAIT | Rights::DUPLICATE).unwrap();
+        assert_eq!(handle_count(&keep), 2);
         let err = e.reduce_rights(Rights::WAIT | Rights::SIGNAL).unwrap_err();
         assert_eq!(err.object_type, ObjectType::EVENT);
-        assert!(!is_open(raw));
+        assert_eq!(
+            handle_count(&keep),
+            1,
+            "the failed reduction closed the handle"
+        );
         // Keeping the kernel rights and dropping only crate-enforced ones makes no call.
         let e = event();
         let raw = e.raw_value();
@@ -1654,7 +1672,7 @@ mod windows_tests {
         // A process handle without PROCESS_DUP_HANDLE: the duplication fails.
         let weak = current_process(mask::SYNCHRONIZE);
         let e = event();
-        let raw = e.raw_value();
+        let keep = e.duplicate(Rights::WAIT).unwrap();
         let err = e.send_to_process(weak.as_handle()).unwrap_err();
         assert!(
             matches!(
@@ -1666,28 +1684,34 @@ mod windows_tests {
             ),
             "{err}"
         );
-        assert!(!is_open(raw));
+        assert_eq!(
+            handle_count(&keep),
+            1,
+            "the source is closed although the call failed"
+        );
         // Without TRANSFER the handle is not sent, and is closed too.
         let process = current_process(u32::MAX);
-        let e = event().reduce_rights(Rights::WAIT).unwrap();
-        let raw = e.raw_value();
+        let e = event();
+        let keep = e.duplicate(Rights::WAIT).unwrap();
+        let e = e.reduce_rights(Rights::WAIT).unwrap();
         let err = e.send_to_process(process.as_handle()).unwrap_err();
-        assert!(matches!(
-            err,
-            WinHandleError::MissingRights {
-                missing: Rights::TRANSFER,
-                ..
-            }
-        ));
-        assert!(!is_open(raw));
+        let missing = Rights::TRANSFER;
+        assert!(matches!(err, WinHandleError::MissingRights { missing: m, .. } if m == missing));
+        assert_eq!(handle_count(&keep), 1);
         // Sending to this very process works, and the value is then ours to take.
         let e = event();
-        let raw = e.raw_value();
+        let keep = e.duplicate(Rights::WAIT).unwrap();
         let v = e.send_to_process(process.as_handle()).unwrap();
-        assert!(!is_open(raw) || v == raw);
+        assert_eq!(
+            handle_count(&keep),
+            2,
+            "the source is closed, the copy open"
+        );
         // SAFETY: `v` was pushed into this process by the call above, for this test.
         let e = unsafe { WinHandle::from_raw_checked(v.get()) }.unwrap();
         assert_eq!(e.rights(), Rights::EVENT_DEFAULT);
+        drop(e);
+        assert_eq!(handle_count(&keep), 1);
     }
 
     #[test]
@@ -1789,6 +1813,11 @@ mod windows_tests {
         let pulled = WinHandle::receive_from_process(child.as_handle(), pulled_value).unwrap();
         assert_eq!(pulled.object_type(), ObjectType::EVENT);
         set_event(&pulled).unwrap();
+        assert_eq!(
+            handle_count(&pulled),
+            1,
+            "the pull closed the handle in the child"
+        );
         writeln!(to_child, "PULLED").unwrap();
 
         let pushed = event();
@@ -1813,17 +1842,14 @@ mod windows_tests {
             return;
         }
         let e2 = event();
-        let e2_value = e2.raw_value();
-        println!("E2={}", e2_value.to_u32());
+        println!("E2={}", e2.raw_value().to_u32());
         std::io::stdout().flush().unwrap();
         // The value is published: the parent pulls (and closes) it, so give it up here.
+        // (Whether it is closed cannot be checked from here: its value may be reused by
+        // the time the parent says so; the parent checks the event's handle count.)
         let _ = e2.into_owned().into_raw_handle();
         let mut lines = std::io::stdin().lines();
         assert_eq!(lines.next().unwrap().unwrap(), "PULLED");
-        assert!(
-            !is_open(e2_value),
-            "the parent's pull closed the handle here"
-        );
         let line = lines.next().unwrap().unwrap();
         let value: isize = line.strip_prefix("E1=").unwrap().parse().unwrap();
         // SAFETY: the parent pushed this handle into this process for this test.
