@@ -1373,3 +1373,198 @@ fn handle_dispositions_follow_the_declared_constraints() {
     buf.clear();
     t.assert_all_closed_once();
 }
+
+// ---------------------------------------------------------------------------------------
+// Small members inline in envelopes
+
+#[derive(Debug, Fidl)]
+#[fidl(resource)]
+pub struct Wrapped {
+    pub h: H,
+}
+
+#[derive(Debug, Default, Fidl)]
+#[fidl(table, resource)]
+pub struct SmallMembers {
+    #[fidl(ordinal = 1)]
+    pub empty: Option<Empty>,
+    #[fidl(ordinal = 2)]
+    pub wrapped: Option<Wrapped>,
+    #[fidl(ordinal = 3)]
+    pub one: Option<[H; 1]>,
+    #[fidl(ordinal = 4)]
+    pub pair: Option<[u16; 2]>,
+}
+
+#[derive(Debug, Fidl)]
+#[fidl(union, strict, resource)]
+pub enum SmallVariants {
+    #[fidl(ordinal = 1)]
+    Empty(Empty),
+    #[fidl(ordinal = 2)]
+    Wrapped(Wrapped),
+}
+
+/// Structs and arrays of at most 4 bytes go inline in envelopes, handles included: an
+/// empty struct is its zero byte with flags 1, a struct of one handle carries it inline.
+#[test]
+fn structs_and_arrays_inline_in_envelopes() {
+    let t = Tracker::new();
+    let value = SmallMembers {
+        empty: Some(Empty {}),
+        wrapped: Some(Wrapped { h: t.event() }),
+        one: Some([t.channel()]),
+        pair: Some([0x0102, 0x0304]),
+    };
+    let expected = rows(&[
+        le64(4),
+        PRESENT,
+        [0, 0, 0, 0, 0, 0, 1, 0],
+        [0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],
+        [0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0],
+        [2, 1, 4, 3, 0, 0, 1, 0],
+    ]);
+    let (bytes, handles) = encode(value);
+    assert_bytes(&bytes, &expected);
+    let msg = Decoded::<SmallMembers, H>::decode(bytes, handles).unwrap();
+    assert!(msg.view().empty().is_some());
+    assert_eq!(msg.view().wrapped().map(|w| w.h().index()), Some(0));
+    assert_eq!(
+        msg.view().one().and_then(|a| a.get(0)).map(|r| r.index()),
+        Some(1)
+    );
+    assert_eq!(
+        msg.view().pair().map(|p| p.iter().collect::<Vec<_>>()),
+        Some(vec![0x0102, 0x0304])
+    );
+    let handles = assert_canonical::<SmallMembers>(&expected, {
+        let (_, hs) = encode(msg.into_natural());
+        hs
+    });
+    drop(handles);
+    t.assert_all_closed_once();
+
+    // The empty struct's byte must be zero, and so must the rest of its 4 bytes.
+    for (at, e) in [
+        (
+            16,
+            Error::InvalidEmptyStruct {
+                offset: 16,
+                found: 1,
+            },
+        ),
+        (17, Error::InvalidPaddingByte { offset: 17 }),
+        (19, Error::InvalidPaddingByte { offset: 19 }),
+    ] {
+        let mut bad = expected.clone();
+        bad[at] = 1;
+        let t = Tracker::new();
+        let got = decode_err_closing::<SmallMembers>(
+            &bad,
+            &t,
+            vec![t.event(), t.channel()],
+            &DecodeOptions::default(),
+        );
+        assert_eq!(got, e);
+    }
+
+    // Union variants.
+    let (bytes, handles) = encode(SmallVariants::Empty(Empty {}));
+    assert_bytes(&bytes, &rows(&[le64(1), [0, 0, 0, 0, 0, 0, 1, 0]]));
+    assert!(handles.is_empty());
+    let t = Tracker::new();
+    let (bytes, handles) = encode(SmallVariants::Wrapped(Wrapped { h: t.event() }));
+    assert_bytes(
+        &bytes,
+        &rows(&[le64(2), [0xff, 0xff, 0xff, 0xff, 1, 0, 1, 0]]),
+    );
+    let v = Decoded::<SmallVariants, H>::decode(bytes, handles)
+        .unwrap()
+        .into_natural();
+    assert!(matches!(v, SmallVariants::Wrapped(_)));
+    drop(v);
+    t.assert_all_closed_once();
+}
+
+// ---------------------------------------------------------------------------------------
+// Static maximum sizes
+
+#[derive(Debug, Clone, PartialEq, Fidl)]
+pub struct Str4 {
+    #[fidl(max_len = 4)]
+    pub s: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Fidl)]
+pub struct Bounded {
+    pub id: u16,
+    #[fidl(max_len = 12)]
+    pub tag: Option<String>,
+    pub shape: SU,
+    #[fidl(max_len = 2)]
+    pub strs: Vec<Str4>,
+    pub arr: StrArray,
+    pub boxed: Option<Box<Point>>,
+    pub e: Enums,
+}
+
+/// A bounded type's largest value fills exactly its static maximum size (inline size
+/// padded to 8, plus `MAX_OUT_OF_LINE`), and decodes: the decoder rejects anything
+/// longer before reading it, so a bound too small would reject valid messages.
+#[test]
+fn largest_values_fill_the_static_maximum_exactly() {
+    use handoff::codec::Layout;
+    #[track_caller]
+    fn fills<T>(value: T)
+    where
+        T: handoff::codec::Encode<H>
+            + handoff::codec::Decode<H>
+            + Clone
+            + PartialEq
+            + std::fmt::Debug,
+    {
+        let bytes = encode_bytes(value.clone());
+        let max = handoff::wire::align8(T::INLINE_SIZE).unwrap() + T::MAX_OUT_OF_LINE as usize;
+        assert_eq!(bytes.len(), max, "{value:?}");
+        assert_eq!(decode_natural::<T>(&bytes), value);
+    }
+    fills(Str4 { s: "1234".into() });
+    fills(StrArray {
+        s: ["abcd".into(), "wxyz".into()],
+    });
+    fills(Some(Point { x: 1, y: 2 }));
+    fills(SU::B("12345678".into()));
+    fills(HasOptU {
+        u: Some(Box::new(SU::B("12345678".into()))),
+        tag: 1,
+    });
+    let largest = Bounded {
+        id: 1,
+        tag: Some("twelve bytes".into()),
+        shape: SU::B("eight by".into()),
+        strs: vec![Str4 { s: "1234".into() }, Str4 { s: "5678".into() }],
+        arr: StrArray {
+            s: ["abcd".into(), "efgh".into()],
+        },
+        boxed: Some(Box::new(Point { x: 3, y: 4 })),
+        e: Enums {
+            a: E8::A,
+            b: EI16::Pos,
+            c: FU32::One,
+            d: FI64::MinusOne,
+        },
+    };
+    fills(largest.clone());
+    // One byte more than the maximum is rejected before the walk.
+    let mut long = encode_bytes(largest);
+    let max = long.len();
+    long.extend_from_slice(&[0; 8]);
+    let e = decode_err::<Bounded>(&long);
+    assert_eq!(
+        e,
+        Error::TooManyBytesInMessage {
+            offset: max,
+            extra: 8
+        }
+    );
+}
