@@ -1513,7 +1513,6 @@ pub struct Bounded {
 /// longer before reading it, so a bound too small would reject valid messages.
 #[test]
 fn largest_values_fill_the_static_maximum_exactly() {
-    use handoff::codec::Layout;
     #[track_caller]
     fn fills<T>(value: T)
     where
