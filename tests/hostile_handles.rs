@@ -1070,3 +1070,64 @@ fn encode_records_declared_dispositions() {
     assert!(matches!(e, Error::IncorrectHandleType { .. }));
     let _ = UnknownHandles::Reject;
 }
+
+/// A value table whose known member is a flexible value union: under the RFC-0137 policy
+/// the member's envelope may declare the handles of the union's unknown variant (they
+/// are closed); under the default policy the message is rejected.
+#[derive(Debug, Clone, PartialEq, Default, Fidl)]
+#[fidl(table)]
+pub struct TableOfVU {
+    #[fidl(ordinal = 1)]
+    pub u: Option<VU>,
+}
+
+#[derive(Debug, Fidl)]
+#[fidl(resource)]
+pub struct RWithTableOfVU {
+    pub h: H,
+    pub t: TableOfVU,
+}
+
+#[test]
+fn unknown_handles_nested_in_a_known_member() {
+    // h, then the table: member 1 (16 bytes out of line, 1 handle) = VU with unknown
+    // ordinal 9 carrying one handle inline.
+    let bytes = cat(&[
+        &[0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+        &header(1),
+        &[16, 0, 0, 0, 1, 0, 0, 0],
+        &le64(9),
+        &[1, 2, 3, 4, 1, 0, 1, 0],
+    ]);
+    let t = Tracker::new();
+    let v = decode_with::<RWithTableOfVU>(&bytes, t.events(2), &drop_policy())
+        .unwrap()
+        .into_natural();
+    assert_eq!(v.t.u, Some(VU::UnknownOrdinal(9)));
+    assert_eq!(t.open(), 1);
+    drop(v);
+    t.assert_all_closed_once();
+    // The default policy: the static bound (the resource struct holds one handle).
+    let t = Tracker::new();
+    let e = decode_err_closing::<RWithTableOfVU>(&bytes, &t, t.events(2), &default());
+    assert_eq!(e, Error::MaxHandlesExceeded { count: 2, max: 1 });
+    // With one handle, the value table's known member may not declare handles (checked
+    // before the handles left).
+    let t = Tracker::new();
+    let e = decode_err_closing::<RWithTableOfVU>(&bytes, &t, t.events(1), &default());
+    assert_eq!(
+        e,
+        Error::InvalidNumHandlesInEnvelope {
+            offset: 24,
+            declared: 1,
+            actual: 0
+        }
+    );
+    // The value table alone, under the RFC-0137 policy.
+    let t = Tracker::new();
+    let v = decode_with::<TableOfVU>(&bytes[8..], vec![t.event()], &drop_policy())
+        .unwrap()
+        .into_natural();
+    assert_eq!(v.u, Some(VU::UnknownOrdinal(9)));
+    t.assert_all_closed_once();
+}
