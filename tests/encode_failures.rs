@@ -4,7 +4,6 @@
 
 // Test types are not an API: their members need no docs.
 #![allow(missing_docs)]
-#![allow(non_upper_case_globals)]
 
 #[path = "support/chains.rs"]
 mod chains;

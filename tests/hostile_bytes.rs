@@ -10,8 +10,6 @@
 
 // Test types are not an API: their members need no docs.
 #![allow(missing_docs)]
-// The derive names enum value constants after the variants (`__FIDL_VALUE_Neg`).
-#![allow(non_upper_case_globals)]
 
 #[path = "support/chains.rs"]
 mod chains;

@@ -12,8 +12,6 @@
 
 // Test types are not an API: their members need no docs.
 #![allow(missing_docs)]
-// The derive names enum value constants after the variants.
-#![allow(non_upper_case_globals)]
 
 mod support;
 

@@ -7,7 +7,6 @@
 
 // Test types are not an API: their members need no docs.
 #![allow(missing_docs)]
-#![allow(non_upper_case_globals)]
 
 mod support;
 

@@ -7,9 +7,6 @@
 
 // Test types are not an API: their members need no docs.
 #![allow(missing_docs)]
-// The derive names enum value constants after the variants (`__FIDL_VALUE_Neg`); see
-// the report of this test suite.
-#![allow(non_upper_case_globals)]
 
 mod support;
 
