@@ -1312,6 +1312,82 @@ fn depth_through_skipped_unknown_envelopes() {
     expect_depth_error::<chains::F0>(&wrap_union(&inner), 16 * 32 + 8);
 }
 
+/// Recursive types: a box chain, a table of boxed tables, a vector of vectors.
+#[derive(Debug, Clone, PartialEq, Fidl)]
+pub struct RChain {
+    pub next: Option<Box<RChain>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Fidl)]
+#[fidl(table)]
+pub struct RTable {
+    #[fidl(ordinal = 1)]
+    pub next: Option<Box<RTable>>,
+    #[fidl(ordinal = 2)]
+    pub leaf: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Fidl)]
+pub struct RVec {
+    pub v: Vec<RVec>,
+}
+
+#[test]
+fn depth_through_recursive_types() {
+    fn chain(n: usize) -> RChain {
+        RChain {
+            next: (n > 0).then(|| Box::new(chain(n - 1))),
+        }
+    }
+    fn table(n: usize) -> RTable {
+        match n {
+            0 => RTable {
+                next: None,
+                leaf: Some(7),
+            },
+            _ => RTable {
+                next: Some(Box::new(table(n - 1))),
+                leaf: None,
+            },
+        }
+    }
+    fn vecs(n: usize) -> RVec {
+        RVec {
+            v: if n <= 1 { vec![] } else { vec![vecs(n - 1)] },
+        }
+    }
+    // Boxes: the same bytes as the chain of distinct types.
+    let ok = encode_bytes(&chain(32));
+    assert_bytes(&ok, &encode_bytes(chains::B0::build(32)));
+    assert_eq!(decode_natural::<RChain>(&ok), chain(32));
+    expect_depth_error::<RChain>(&wrap_box(&ok), 256);
+    assert!(matches!(
+        MessageBuf::<H>::new().encode(&chain(33)),
+        Err(Error::ExceededMaxOutOfLineDepth {
+            offset: 256,
+            depth: 33
+        })
+    ));
+    // Tables.
+    let ok = encode_bytes(&table(15));
+    assert_eq!(decode_natural::<RTable>(&ok), table(15));
+    expect_depth_error::<RTable>(&wrap_table(&ok), 24 * 16);
+    assert!(matches!(
+        MessageBuf::<H>::new().encode(&table(16)),
+        Err(Error::ExceededMaxOutOfLineDepth { depth: 33, .. })
+    ));
+    // Vectors.
+    let ok = encode_bytes(&vecs(32));
+    assert_bytes(&ok, &chains::nested_vec_bytes(32));
+    assert_eq!(decode_natural::<RVec>(&ok), vecs(32));
+    expect_depth_error::<RVec>(&chains::nested_vec_bytes(33), 16 * 32);
+    // A long, flat recursive value is not deep: 1000 siblings decode.
+    let wide = RVec {
+        v: vec![RVec { v: vec![] }; 1000],
+    };
+    assert_eq!(decode_natural::<RVec>(&encode_bytes(&wide)), wide);
+}
+
 /// spec section 18: the depth limit is 32, fixed by the format; `Limits::max_depth` may
 /// only lower it. A higher setting must not let a decoder accept, or an encoder write, a
 /// message deeper than 32.
