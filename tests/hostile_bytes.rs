@@ -1357,27 +1357,27 @@ fn depth_through_recursive_types() {
         }
     }
     // Boxes: the same bytes as the chain of distinct types.
-    let ok = encode_bytes(&chain(32));
+    let ok = encode_bytes(chain(32));
     assert_bytes(&ok, &encode_bytes(chains::B0::build(32)));
     assert_eq!(decode_natural::<RChain>(&ok), chain(32));
     expect_depth_error::<RChain>(&wrap_box(&ok), 256);
     assert!(matches!(
-        MessageBuf::<H>::new().encode(&chain(33)),
+        MessageBuf::<H>::new().encode(chain(33)),
         Err(Error::ExceededMaxOutOfLineDepth {
             offset: 256,
             depth: 33
         })
     ));
     // Tables.
-    let ok = encode_bytes(&table(15));
+    let ok = encode_bytes(table(15));
     assert_eq!(decode_natural::<RTable>(&ok), table(15));
     expect_depth_error::<RTable>(&wrap_table(&ok), 24 * 16);
     assert!(matches!(
-        MessageBuf::<H>::new().encode(&table(16)),
+        MessageBuf::<H>::new().encode(table(16)),
         Err(Error::ExceededMaxOutOfLineDepth { depth: 33, .. })
     ));
     // Vectors.
-    let ok = encode_bytes(&vecs(32));
+    let ok = encode_bytes(vecs(32));
     assert_bytes(&ok, &chains::nested_vec_bytes(32));
     assert_eq!(decode_natural::<RVec>(&ok), vecs(32));
     expect_depth_error::<RVec>(&chains::nested_vec_bytes(33), 16 * 32);
