@@ -1392,7 +1392,6 @@ fn depth_through_recursive_types() {
 /// only lower it. A higher setting must not let a decoder accept, or an encoder write, a
 /// message deeper than 32.
 #[test]
-#[ignore = "bug: codec/src/decode.rs Decoder::enter and codec/src/encode.rs Encoder::enter use Limits::max_depth as given; a value above 32 accepts and writes depth-33 messages (clamp with handoff_wire::MAX_DEPTH)"]
 fn depth_limit_cannot_be_raised() {
     let limits = Limits {
         max_depth: 64,

@@ -464,7 +464,7 @@ pub(crate) fn decode_message<T: Decode<H>, H: Handle>(
         next: primary,
         handles: &mut handles.slots,
         claimed: 0,
-        max_depth: limits.max_depth,
+        max_depth: limits.max_depth.min(handoff_wire::MAX_DEPTH),
         unknown_handles: opts.unknown_handles,
     };
     dec.check_padding(T::INLINE_SIZE, primary - T::INLINE_SIZE)?;

@@ -226,7 +226,7 @@ impl<H: Handle> MessageBuf<H> {
             buf: &mut self.bytes,
             handles: &mut self.handles,
             dispositions: &mut self.dispositions,
-            max_depth: self.limits.max_depth,
+            max_depth: self.limits.max_depth.min(handoff_wire::MAX_DEPTH),
         };
         let at = enc.alloc(T::INLINE_SIZE);
         value.encode(&mut enc, at, c, 0)?;

@@ -5,8 +5,10 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// The deepest nesting of out-of-line objects (default 32, FIDL's limit; a table
-    /// counts two levels). Stops stack exhaustion through recursive types: decoding and
-    /// encoding recurse once per level, so this bounds the stack a message can use.
+    /// counts two levels). It can only be lowered: values above 32 act as 32, since a
+    /// peer must be able to decode what is sent. Stops stack exhaustion through recursive
+    /// types: decoding and encoding recurse once per level, so this bounds the stack a
+    /// message can use.
     pub max_depth: u32,
     /// The largest message in bytes (default 64 MiB). Stops a peer from making a
     /// receiver hold or walk an arbitrarily large buffer. Counts inside a message need
