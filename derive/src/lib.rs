@@ -2,9 +2,22 @@
 //!
 //! Use it through the `handoff` crate, which re-exports it as `handoff::Fidl`:
 //!
-//! ```ignore
-//! #[derive(Debug, Clone, PartialEq, handoff::Fidl)]
-//! pub struct Point { pub x: i32, pub y: i32 }
+//! ```
+//! use handoff::{Decoded, Fidl, MessageBuf};
+//!
+//! #[derive(Debug, Clone, PartialEq, Fidl)]
+//! pub struct Point {
+//!     pub x: i32,
+//!     pub y: i32,
+//! }
+//!
+//! let mut buf: MessageBuf = MessageBuf::new();
+//! buf.encode(&Point { x: 1, y: -1 })?;
+//! assert_eq!(buf.bytes(), [1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
+//! let (bytes, handles) = buf.take();
+//! let point = Decoded::<Point>::decode(bytes, handles)?;
+//! assert_eq!(point.view().y(), -1);
+//! # Ok::<(), handoff::Error>(())
 //! ```
 //!
 //! The derive writes the [`Layout`], `Encode`, `Decode` (and, where FIDL allows an
