@@ -36,7 +36,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         ($i:expr, handles, $t:ty) => {
             if selector == $i {
                 let array = with_arbitrary_space(&space, || {
-                    Ok::<_, arbitrary::Error>([opt_any(&mut u)?, opt_any(&mut u)?, opt_any(&mut u)?])
+                    Ok::<_, arbitrary::Error>([
+                        opt_any(&mut u)?,
+                        opt_any(&mut u)?,
+                        opt_any(&mut u)?,
+                    ])
                 });
                 match array {
                     Ok(v) => check_roundtrip::<$t>(v, &space),

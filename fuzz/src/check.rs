@@ -80,7 +80,10 @@ impl<'a> DecodeInput<'a> {
             .chunks_exact(3)
             .map(|s| {
                 let object_type = OBJECT_TYPES[usize::from(s[0] % 3)];
-                (object_type, Rights(u32::from(u16::from_le_bytes([s[1], s[2]]))))
+                (
+                    object_type,
+                    Rights(u32::from(u16::from_le_bytes([s[1], s[2]]))),
+                )
             })
             .collect();
         Some(Self {
@@ -132,7 +135,10 @@ impl<'a> DecodeInput<'a> {
 
     /// Creates the handle table in `space`.
     pub fn make_handles(&self, space: &MemSpace) -> Vec<MemHandle> {
-        self.handles.iter().map(|&(t, r)| space.create(t, r)).collect()
+        self.handles
+            .iter()
+            .map(|&(t, r)| space.create(t, r))
+            .collect()
     }
 }
 
@@ -250,10 +256,8 @@ where
             );
             result
         }
-        Buffer::Vec => {
-            Decoded::<T, MemHandle, Vec<u8>>::decode_in(bytes.to_vec(), handles, opts)
-                .map(|m| natural(m, count))
-        }
+        Buffer::Vec => Decoded::<T, MemHandle, Vec<u8>>::decode_in(bytes.to_vec(), handles, opts)
+            .map(|m| natural(m, count)),
     }
 }
 
@@ -281,7 +285,7 @@ where
 /// Re-encodes a value decoded from `bytes` (whose handle table had the koids
 /// `in_koids`) and checks canonical form, or the fixed point where unknown data may
 /// have been dropped.
-fn check_reencode<T: Fuzzed>(
+pub fn check_reencode<T: Fuzzed>(
     value: T,
     bytes: &[u8],
     in_koids: &[u64],
@@ -347,7 +351,11 @@ fn check_reencode<T: Fuzzed>(
     buf.encode(again).expect("a decoded value re-encodes");
     let (fixed, fixed_handles) = buf.take();
     assert_eq!(fixed[..], out[..], "re-encoding is not a fixed point");
-    assert_eq!(koids(&fixed_handles), out_koids, "handles not a fixed point");
+    assert_eq!(
+        koids(&fixed_handles),
+        out_koids,
+        "handles not a fixed point"
+    );
 }
 
 /// Whether an encode error is one a natural value can legitimately cause.
@@ -375,7 +383,10 @@ where
     let owned = space.open_count();
     let mut buf = MessageBuf::<MemHandle>::new();
     if let Err(e) = buf.encode(value) {
-        assert!(encode_error_explained(&e), "unexpected encode error {e:?} for {before}");
+        assert!(
+            encode_error_explained(&e),
+            "unexpected encode error {e:?} for {before}"
+        );
         if matches!(e, Error::FlexibleUnionUnknownField { .. }) {
             assert!(before.contains("UnknownOrdinal("), "{e:?} for {before}");
         }
@@ -385,7 +396,11 @@ where
     let dispositions = buf.dispositions().to_vec();
     let (bytes, handles) = buf.take();
     assert_eq!(bytes.len() % 8, 0, "a message is a multiple of 8 bytes");
-    assert_eq!(handles.len(), owned, "the value did not move exactly its handles");
+    assert_eq!(
+        handles.len(),
+        owned,
+        "the value did not move exactly its handles"
+    );
     assert_eq!(dispositions.len(), handles.len());
     let in_koids = koids(&handles);
     let value: T = decode_natural(Buffer::BytesMut, &bytes, handles, &DecodeOptions::default())
@@ -398,11 +413,19 @@ where
     assert_eq!(normalized_debug(&value), before, "decode(encode(v)) != v");
     buf.encode(value).expect("a decoded value re-encodes");
     let (again, again_handles) = buf.take();
-    assert_eq!(again[..], bytes[..], "encode(decode(encode(v))) != encode(v)");
+    assert_eq!(
+        again[..],
+        bytes[..],
+        "encode(decode(encode(v))) != encode(v)"
+    );
     assert_eq!(koids(&again_handles), in_koids, "handle order changed");
     for (h, d) in again_handles.iter().zip(&dispositions) {
         if d.rights != Rights::SAME_RIGHTS {
-            assert_eq!(h.rights(), d.rights, "decoding did not reduce rights to the slot's");
+            assert_eq!(
+                h.rights(),
+                d.rights,
+                "decoding did not reduce rights to the slot's"
+            );
         }
         if d.object_type != ObjectType::NONE && h.object_type() != ObjectType::NONE {
             assert_eq!(h.object_type(), d.object_type, "a handle of the wrong type");
@@ -423,7 +446,11 @@ where
     let mut by_value = MessageBuf::<MemHandle>::new();
     let (r, v) = (by_ref.encode(&value), by_value.encode(value.clone()));
     assert_eq!(r, v, "encoding by reference and by value disagree");
-    assert_eq!(by_ref.bytes(), by_value.bytes(), "encoding by reference differs");
+    assert_eq!(
+        by_ref.bytes(),
+        by_value.bytes(),
+        "encoding by reference differs"
+    );
     check_roundtrip(value, space);
 }
 
@@ -480,10 +507,17 @@ pub fn transaction_header_bytes(h: &TransactionHeader) -> [u8; 16] {
 pub fn check_header_parsers(data: &[u8]) {
     match (TransactionHeader::parse(data), expected_transaction(data)) {
         (Ok((h, rest)), Ok(())) => {
-            assert_eq!(transaction_header_bytes(h), data[..16], "header fields misread");
+            assert_eq!(
+                transaction_header_bytes(h),
+                data[..16],
+                "header fields misread"
+            );
             assert_eq!(rest, &data[16..], "the body is not what follows the header");
             let rebuilt = TransactionHeader::new(h.txid.get(), h.ordinal.get(), h.dynamic_flags);
-            assert_eq!(&rebuilt, h, "a valid header does not rebuild from its fields");
+            assert_eq!(
+                &rebuilt, h,
+                "a valid header does not rebuild from its fields"
+            );
             assert_eq!(h.is_flexible(), data[6] & 0x80 != 0);
             assert_eq!(h.validate(), Ok(()));
         }
@@ -495,7 +529,11 @@ pub fn check_header_parsers(data: &[u8]) {
     }
     match (PersistedHeader::parse(data), expected_persisted(data)) {
         (Ok((h, rest)), Ok(())) => {
-            assert_eq!(*h, PersistedHeader::new(), "the only valid persisted header");
+            assert_eq!(
+                *h,
+                PersistedHeader::new(),
+                "the only valid persisted header"
+            );
             assert_eq!(rest, &data[8..]);
         }
         (Err(e), Err(expected)) => assert_eq!(e, expected, "wrong persisted header error"),
@@ -541,7 +579,11 @@ where
                     assert_eq!(transaction_header_bytes(&header), data[..16]);
                     let value = msg.into_natural();
                     let text = normalized_debug(&value);
-                    assert_eq!(text, normalized_debug(&body), "transactional decode differs");
+                    assert_eq!(
+                        text,
+                        normalized_debug(&body),
+                        "transactional decode differs"
+                    );
                     // Encoding a transactional message is the header, then the body.
                     let mut tx = MessageBuf::<MemHandle>::new();
                     let mut plain = MessageBuf::<MemHandle>::new();

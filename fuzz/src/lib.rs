@@ -19,5 +19,4 @@
 //! ```
 
 pub mod check;
-pub mod recursive;
 pub mod types;

@@ -15,8 +15,6 @@
 //! recursion at [`MAX_ARBITRARY_DEPTH`].
 #![allow(unexpected_cfgs)]
 #![allow(missing_docs, dead_code)]
-// The derive names its enum constants after the variants (`__FIDL_VALUE_Red`).
-#![allow(non_upper_case_globals)]
 
 use handoff::Fidl;
 use handoff::handle::mem::MemHandle;
@@ -93,15 +91,10 @@ pub struct Nested {
     pub boxed: Option<Inner>,
 }
 
-/// A table with bounded members, an inline member, a union and a struct.
-///
-/// It should be a value table (and `ValueHolder` should hold one), but the derive
-/// cannot compile value tables yet (the by-reference encode it generates does not type
-/// check; see `tests/fuzz_regressions_derive.rs`), so it is a resource table without
-/// handles for now.
+/// A value table: bounded members, an inline member, a union, a struct, recursion.
 #[derive(Debug, Clone, PartialEq, Fidl)]
 #[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
-#[fidl(table, resource)]
+#[fidl(table)]
 pub struct VTable {
     #[fidl(ordinal = 1, max_len = 8)]
     pub name: Option<String>,
@@ -113,6 +106,9 @@ pub struct VTable {
     pub small: Option<u8>,
     #[fidl(ordinal = 6)]
     pub inner: Option<Inner>,
+    #[fidl(ordinal = 8)]
+    #[cfg_attr(fuzzing, arbitrary(with = arb::rec_box))]
+    pub nested: Option<Box<VTable>>,
 }
 
 /// A flexible value union (ordinals 3 and 6+ unknown).
@@ -152,11 +148,58 @@ pub struct Bounded {
     pub levels: Vec<Level>,
 }
 
-/// A value struct holding flexible unions, optional and in a vector: the unknown-handles
-/// policy of value types applies to them.
+/// Recursion through boxes: each link is one out-of-line level deeper.
+#[derive(Debug, Clone, PartialEq, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub struct Chain {
+    pub val: u32,
+    #[cfg_attr(fuzzing, arbitrary(with = arb::rec_box))]
+    pub next: Option<Box<Chain>>,
+}
+
+/// Recursion through a flexible union, vectors, and a struct holding an optional union
+/// (FIDL has no optional union members, so a union nests itself through a struct).
+#[derive(Debug, Clone, PartialEq, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+#[fidl(flexible)]
+pub enum Tree {
+    #[fidl(ordinal = 1)]
+    Leaf(u64),
+    #[fidl(ordinal = 2)]
+    Kids(#[cfg_attr(fuzzing, arbitrary(with = arb::rec_vec))] Vec<Tree>),
+    #[fidl(ordinal = 3)]
+    Boxed(TreeBox),
+    #[fidl(unknown)]
+    UnknownOrdinal(u64),
+}
+
+/// `struct { inner Tree:optional; }`.
+#[derive(Debug, Clone, PartialEq, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub struct TreeBox {
+    #[cfg_attr(fuzzing, arbitrary(with = arb::rec_box))]
+    pub inner: Option<Box<Tree>>,
+}
+
+/// Recursion through tables (two levels each) and a union.
+#[derive(Debug, Clone, PartialEq, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+#[fidl(table)]
+pub struct Deep {
+    #[fidl(ordinal = 1)]
+    #[cfg_attr(fuzzing, arbitrary(with = arb::rec_box))]
+    pub child: Option<Box<Deep>>,
+    #[fidl(ordinal = 2)]
+    #[cfg_attr(fuzzing, arbitrary(with = arb::rec_box))]
+    pub tree: Option<Box<Tree>>,
+}
+
+/// A value struct holding a value table and flexible unions, optional and in a vector:
+/// the unknown-handles policy of value types applies to all of them.
 #[derive(Debug, Clone, PartialEq, Fidl)]
 #[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
 pub struct ValueHolder {
+    pub t: VTable,
     pub u: Option<VUnion>,
     pub x: u32,
     #[fidl(max_len = 3)]
@@ -234,6 +277,17 @@ pub enum SRUnion {
     Opt(#[cfg_attr(fuzzing, arbitrary(with = arb::opt_any))] Option<MemHandle>),
 }
 
+/// Recursion in a resource type: every level may add a handle (no static bound).
+#[derive(Debug, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+#[fidl(resource)]
+pub struct RChain {
+    #[cfg_attr(fuzzing, arbitrary(with = arb::opt_any))]
+    pub h: Option<MemHandle>,
+    #[cfg_attr(fuzzing, arbitrary(with = arb::rec_box))]
+    pub next: Option<Box<RChain>>,
+}
+
 /// Calls `$m!(index, kind, Type)` for every fuzzed type, in selector order. `kind` says
 /// how the roundtrip target builds and encodes it: `value` (derived `Arbitrary`, and
 /// also encoded by reference), `owned` (derived `Arbitrary`, encoded by value only) or
@@ -243,20 +297,20 @@ pub enum SRUnion {
 macro_rules! for_each_type {
     ($m:ident) => {
         $m!(0, value, $crate::types::Nested);
-        $m!(1, owned, $crate::types::VTable);
+        $m!(1, value, $crate::types::VTable);
         $m!(2, value, $crate::types::VUnion);
         $m!(3, value, $crate::types::Bounded);
-        $m!(4, owned, $crate::recursive::Chain);
-        $m!(5, owned, $crate::recursive::Deep);
+        $m!(4, value, $crate::types::Chain);
+        $m!(5, value, $crate::types::Deep);
         $m!(6, owned, $crate::types::Handles);
         $m!(7, owned, $crate::types::RTable);
         $m!(8, value, $crate::types::ValueHolder);
         $m!(9, owned, $crate::types::SRUnion);
-        $m!(10, owned, $crate::recursive::RChain);
+        $m!(10, owned, $crate::types::RChain);
         $m!(11, value, Vec<Option<$crate::types::VUnion>>);
         $m!(12, handles, [Option<handoff::handle::mem::MemHandle>; 3]);
         $m!(13, value, Vec<String>);
-        $m!(14, owned, $crate::recursive::Tree);
+        $m!(14, value, $crate::types::Tree);
     };
 }
 
@@ -341,7 +395,11 @@ pub mod arb {
     }
 
     pub fn opt_any(u: &mut Unstructured<'_>) -> Result<Option<MemHandle>> {
-        Ok(if bool::arbitrary(u)? { Some(any(u)?) } else { None })
+        Ok(if bool::arbitrary(u)? {
+            Some(any(u)?)
+        } else {
+            None
+        })
     }
 
     pub fn opt_any_array(u: &mut Unstructured<'_>) -> Result<[Option<MemHandle>; 2]> {
@@ -356,7 +414,11 @@ pub mod arb {
     }
 
     pub fn opt_anys(u: &mut Unstructured<'_>) -> Result<Option<Vec<MemHandle>>> {
-        Ok(if bool::arbitrary(u)? { Some(anys(u)?) } else { None })
+        Ok(if bool::arbitrary(u)? {
+            Some(anys(u)?)
+        } else {
+            None
+        })
     }
 
     pub fn event(u: &mut Unstructured<'_>) -> Result<MemHandle> {

@@ -20,8 +20,6 @@
 
 #[path = "../../src/check.rs"]
 mod check;
-#[path = "../../src/recursive.rs"]
-mod recursive;
 #[path = "../../src/types.rs"]
 mod types;
 
@@ -36,7 +34,6 @@ use handoff::handle::{Handle, ObjectType, Rights};
 use handoff::wire::{PersistedHeader, TransactionHeader};
 
 use check::{DecodeInput, MAX_INPUT_HANDLES, transaction_header_bytes};
-use recursive::{Chain, Deep, RChain, Tree};
 use types::*;
 
 /// One message with its handle table.
@@ -210,13 +207,14 @@ fn inner(n: u16) -> Inner {
     }
 }
 
-fn vtable() -> VTable {
+fn vtable(depth: usize) -> VTable {
     VTable {
         name: Some("seed".into()),
         nums: Some(vec![1, 2, 3]),
         choice: Some(VUnion::S("abc".into())),
         small: Some(9),
         inner: Some(inner(3)),
+        nested: (depth > 0).then(|| Box::new(vtable(depth - 1))),
     }
 }
 
@@ -236,8 +234,10 @@ fn deep(levels: u32) -> Deep {
         child: None,
         tree: Some(Box::new(Tree::Kids(vec![
             Tree::Leaf(1),
-            Tree::Opt(Some(Box::new(Tree::Leaf(2)))),
-            Tree::Opt(None),
+            Tree::Boxed(TreeBox {
+                inner: Some(Box::new(Tree::Leaf(2))),
+            }),
+            Tree::Boxed(TreeBox { inner: None }),
         ]))),
     };
     for _ in 1..levels {
@@ -264,7 +264,7 @@ fn rtable(space: &MemSpace) -> RTable {
         h: Some(space.event()),
         hs: Some(vec![space.channel(), space.event()]),
         u: Some(RUnion::Event(space.event())),
-        v: Some(vtable()),
+        v: Some(vtable(0)),
         n: Some(77),
     }
 }
@@ -285,7 +285,10 @@ fn built_messages() -> Vec<Message> {
         g: -2.25,
         boxed,
     };
-    let mut rchain = RChain { h: None, next: None };
+    let mut rchain = RChain {
+        h: None,
+        next: None,
+    };
     for i in 0..6 {
         rchain = RChain {
             h: (i % 2 == 0).then(|| space.event()),
@@ -295,13 +298,14 @@ fn built_messages() -> Vec<Message> {
     vec![
         encode(nested(Some(inner(4)), Level::High)),
         encode(nested(None, Level::UnknownValue(7))),
-        encode(vtable()),
+        encode(vtable(2)),
         encode(VTable {
             name: None,
             nums: None,
             choice: None,
             small: None,
             inner: None,
+            nested: None,
         }),
         encode(VUnion::U(7)),
         encode(VUnion::S("hello".into())),
@@ -326,6 +330,7 @@ fn built_messages() -> Vec<Message> {
         encode(handles(&space)),
         encode(rtable(&space)),
         encode(ValueHolder {
+            t: vtable(1),
             u: Some(VUnion::U(3)),
             x: 42,
             us: vec![VUnion::B(false), VUnion::Color(Color::Red)],
@@ -340,7 +345,9 @@ fn built_messages() -> Vec<Message> {
         encode(vec![String::from("a"), String::from("bc")]),
         encode(Tree::Kids(vec![
             Tree::Leaf(5),
-            Tree::Opt(Some(Box::new(Tree::Kids(vec![Tree::Leaf(6)])))),
+            Tree::Boxed(TreeBox {
+                inner: Some(Box::new(Tree::Kids(vec![Tree::Leaf(6)]))),
+            }),
         ])),
     ]
 }
