@@ -85,4 +85,4 @@ cmp -s "$shim" "$system32/bcryptprimitives.dll" || cp "$shim" "$system32/bcryptp
 export CARGO_TARGET_DIR="$target_dir"
 export CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER="$root/.ci/wine/run.sh"
 cd "$root"
-run timeout 1800 cargo test -p handoff-codec --target "$triple" "$@"
+run timeout 1800 cargo test -p handoff-codec -p handoff-transport --target "$triple" "$@"

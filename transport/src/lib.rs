@@ -88,3 +88,8 @@ pub use channel::{Channel, Listener};
 pub use error::{Error, Result};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use limits::{Limits, SCM_MAX_FD};
+
+/// The Windows transport: message-mode named pipes, each handle pushed into the peer
+/// process with `DuplicateHandle` and its value checked on arrival.
+#[cfg(windows)]
+pub mod windows;

@@ -492,6 +492,10 @@ fn classify_std_value(raw: isize) -> StdValue {
 #[cfg(windows)]
 pub use os::{WinHandle, WinHandleError, try_stderr, try_stdin, try_stdout};
 
+// A `WinHandle` takes a 4-byte handle slot, so derived resource types can hold one.
+#[cfg(windows)]
+crate::impl_handle_codec!(os::WinHandle);
+
 #[cfg(windows)]
 mod os {
     use std::fmt;
