@@ -4,12 +4,15 @@ use std::io::IoSlice;
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 
 use bytes::BytesMut;
+use handoff_codec::Encode;
+use handoff_wire::TransactionHeader;
 use rustix::net::{AddressFamily, SocketFlags, SocketType};
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
 use crate::channel::{Channel, check_seqpacket};
 use crate::limits::Limits;
+use crate::message::Outgoing;
 use crate::packet::{self, Mode, is_would_block};
 use crate::{Error, Result};
 
@@ -129,6 +132,42 @@ impl AsyncChannel {
                 other => return other,
             }
         }
+    }
+
+    /// Sends `parts` and copies of `fds` (the caller keeps them) without allocating.
+    pub(crate) async fn send_owned(&self, parts: &[IoSlice<'_>], fds: &[OwnedFd]) -> Result<()> {
+        packet::check_send(parts, fds.len(), &self.limits)?;
+        let array = packet::borrow_array(fds);
+        self.send_borrowed(parts, packet::borrowed(&array, fds.len()))
+            .await
+    }
+
+    /// Encodes `body` after `header` into `out`, applies its dispositions and sends
+    /// it. `out` is left empty (its fds closed) whatever happens, the future dropped
+    /// included.
+    pub(crate) async fn send_message<T: Encode<OwnedFd>>(
+        &self,
+        out: &mut Outgoing,
+        header: TransactionHeader,
+        body: T,
+    ) -> Result<()> {
+        /// Empties the buffer when the send is over or abandoned.
+        struct Clear<'a>(&'a mut Outgoing);
+        impl Drop for Clear<'_> {
+            fn drop(&mut self) {
+                self.0.clear();
+            }
+        }
+        let out = Clear(out);
+        out.0.encode(header, body)?;
+        self.send_owned(&[IoSlice::new(out.0.bytes())], out.0.fds())
+            .await
+    }
+
+    /// Shuts the socket down both ways; see `Channel::shutdown`.
+    pub(crate) fn shutdown(&self) {
+        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
+        let _ = rustix::net::shutdown(self.fd.get_ref(), rustix::net::Shutdown::Both);
     }
 
     /// Waits for the next message and receives it; see [`Channel::recv`]. If the

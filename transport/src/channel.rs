@@ -5,9 +5,12 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 use bytes::BytesMut;
+use handoff_codec::Encode;
+use handoff_wire::TransactionHeader;
 use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
 use crate::limits::Limits;
+use crate::message::Outgoing;
 use crate::packet::{self, Mode};
 use crate::{Error, Result};
 
@@ -138,6 +141,34 @@ impl Channel {
     /// Sends `parts` and copies of `fds` as one message; the caller keeps its fds.
     pub fn send_borrowed(&self, parts: &[IoSlice<'_>], fds: &[BorrowedFd<'_>]) -> Result<()> {
         packet::send(self.fd.as_fd(), parts, fds, &self.limits, Mode::Block)
+    }
+
+    /// Sends `parts` and copies of `fds` (the caller keeps them) without allocating.
+    pub(crate) fn send_owned(&self, parts: &[IoSlice<'_>], fds: &[OwnedFd]) -> Result<()> {
+        packet::check_send(parts, fds.len(), &self.limits)?;
+        let array = packet::borrow_array(fds);
+        self.send_borrowed(parts, packet::borrowed(&array, fds.len()))
+    }
+
+    /// Encodes `body` after `header` into `out`, applies its dispositions and sends
+    /// it. `out` is left empty (its fds closed) whatever happens.
+    pub(crate) fn send_message<T: Encode<OwnedFd>>(
+        &self,
+        out: &mut Outgoing,
+        header: TransactionHeader,
+        body: T,
+    ) -> Result<()> {
+        out.encode(header, body)?;
+        let result = self.send_owned(&[IoSlice::new(out.bytes())], out.fds());
+        out.clear();
+        result
+    }
+
+    /// Shuts the socket down both ways: the peer reads the end of the stream, and calls
+    /// here (from any thread) fail with [`Error::PeerClosed`].
+    pub(crate) fn shutdown(&self) {
+        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
+        let _ = rustix::net::shutdown(&self.fd, rustix::net::Shutdown::Both);
     }
 
     /// Waits for the next message and receives it: `buf` is cleared and then holds

@@ -1,11 +1,20 @@
 //! The transport's errors: one variant per rule, each with what the caller needs to
 //! see why.
 
+use handoff_codec::handle::{ObjectType, RightsError};
+
 /// Why sending or receiving a message failed.
 ///
 /// Whenever a received message is rejected, its bytes are discarded and every fd that
-/// arrived with it has been closed before the error is returned; the channel itself
-/// stays usable (except after [`Error::PeerClosed`]).
+/// arrived with it has been closed before the error is returned. A [`Channel`] stays
+/// usable after a rejected message (except after [`Error::PeerClosed`]); a [`Client`] or
+/// [`Server`] does not: for them every receive error is terminal (the connection is
+/// closed, and later calls return [`Error::Closed`]), while a send rejected before any
+/// system call leaves the connection as it was.
+///
+/// [`Channel`]: crate::Channel
+/// [`Client`]: crate::Client
+/// [`Server`]: crate::Server
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -101,6 +110,80 @@ pub enum Error {
     /// Any other system call failure.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// Send: the body could not be encoded (a string over its bound, an absent required
+    /// handle, ...). Nothing was sent and every fd of the body was closed; the connection
+    /// stays usable.
+    #[error("cannot encode the message body: {0}")]
+    Encode(#[source] handoff_codec::Error),
+    /// Send: fd number `index` of the message (in handle-table order) is not of the
+    /// object type its slot declares. Nothing was sent and every fd of the message was
+    /// closed; the connection stays usable.
+    #[error("fd #{index} of the message is a {found}, its slot declares a {expected}")]
+    WrongHandleType {
+        /// The fd's index in the message's handle table.
+        index: usize,
+        /// The object type the slot declares.
+        expected: ObjectType,
+        /// The fd's object type.
+        found: ObjectType,
+    },
+    /// Send: fd number `index` of the message could not be narrowed to the rights its
+    /// slot declares (it lacks some of them, or the kernel cannot take the others away).
+    /// Nothing was sent and every fd of the message was closed; the connection stays
+    /// usable.
+    #[error("fd #{index} of the message: {source}")]
+    HandleRights {
+        /// The fd's index in the message's handle table.
+        index: usize,
+        /// What the fd backend said.
+        #[source]
+        source: RightsError,
+    },
+    /// Receive: a message failed validation: its transactional header (too short, bad
+    /// magic number, unsupported wire format) or its body (decoded as the type the
+    /// receiver expected). Terminal: the connection was closed and every fd of the
+    /// message closed.
+    #[error("malformed message: {0}")]
+    Malformed(#[source] handoff_codec::Error),
+    /// Receive: the reply to a call carries another ordinal than the call's. Terminal.
+    #[error("the reply to txid {txid} has ordinal {found:#x}, the call was {expected:#x}")]
+    UnexpectedOrdinal {
+        /// The call's transaction id.
+        txid: u32,
+        /// The call's ordinal.
+        expected: u64,
+        /// The reply's ordinal.
+        found: u64,
+    },
+    /// Receive: a client got a reply whose transaction id belongs to no call in flight.
+    /// Terminal.
+    #[error("reply with txid {txid}, which is no call in flight")]
+    UnexpectedTxid {
+        /// The transaction id of the message.
+        txid: u32,
+    },
+    /// Receive: a server got a two-way request whose transaction id is that of a request
+    /// it has not answered yet. Terminal.
+    #[error("request with txid {txid}, which is still in flight")]
+    DuplicateTxid {
+        /// The transaction id of the request.
+        txid: u32,
+    },
+    /// Receive: more messages arrived that nobody has taken yet (events, while a client
+    /// waits for replies) than [`Options::max_queued`](crate::Options::max_queued).
+    /// Terminal.
+    #[error("more than {limit} received messages queued")]
+    QueueFull {
+        /// The limit.
+        limit: usize,
+    },
+    /// The connection was closed earlier, by an error that was terminal or by this end;
+    /// `reason` says why. Every later call fails the same way.
+    #[error("the connection is closed: {reason}")]
+    Closed {
+        /// Why it was closed (the display of the error that closed it).
+        reason: String,
+    },
 }
 
 impl From<rustix::io::Errno> for Error {

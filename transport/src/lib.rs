@@ -76,18 +76,38 @@ mod packet;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod channel;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod client;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod message;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod server;
 
 #[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
 mod async_channel;
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+mod async_client;
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+mod async_server;
 
 #[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
 pub use async_channel::AsyncChannel;
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub use async_client::{AsyncClient, AsyncPendingCall};
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub use async_server::{AsyncRequest, AsyncResponder, AsyncServer};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use channel::{Channel, Listener};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use client::{Client, PendingCall};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use error::{Error, Result};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use limits::{Limits, SCM_MAX_FD};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use message::{Incoming, Options};
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub use server::{Request, Responder, Server};
 
 /// The Windows transport: message-mode named pipes, each handle pushed into the peer
 /// process with `DuplicateHandle` and its value checked on arrival.

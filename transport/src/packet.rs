@@ -255,3 +255,26 @@ fn recv_once(
 pub(crate) fn borrow_all(fds: &[OwnedFd]) -> Vec<BorrowedFd<'_>> {
     fds.iter().map(AsFd::as_fd).collect()
 }
+
+/// Borrows the fds of a message that passed [`check_send`] (so at most [`SCM_MAX_FD`])
+/// into an array on the stack, so that sending allocates nothing. `None` for no fds.
+pub(crate) fn borrow_array(fds: &[OwnedFd]) -> Option<[BorrowedFd<'_>; SCM_MAX_FD]> {
+    let first = fds.first()?.as_fd();
+    let mut array = [first; SCM_MAX_FD];
+    for (slot, fd) in array.iter_mut().zip(fds) {
+        *slot = fd.as_fd();
+    }
+    Some(array)
+}
+
+/// The first `len` fds of an array from [`borrow_array`] (`len` is at most
+/// [`SCM_MAX_FD`], which [`check_send`] made sure of).
+pub(crate) fn borrowed<'a, 'b>(
+    array: &'b Option<[BorrowedFd<'a>; SCM_MAX_FD]>,
+    len: usize,
+) -> &'b [BorrowedFd<'a>] {
+    match array {
+        Some(array) => &array[..len.min(SCM_MAX_FD)],
+        None => &[],
+    }
+}
