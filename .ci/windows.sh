@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds handoff-codec for x86_64-pc-windows-gnu and runs its tests under Wine.
+# Builds handoff-codec and handoff-transport for x86_64-pc-windows-gnu and runs their
+# tests (unit, integration and doc tests) under Wine.
 #
 # Idempotent and quiet on success: installs what is missing (Wine, mingw-w64, the Rust
 # target), builds the ProcessPrng shim (.ci/wine/bcryptprimitives.c), keeps a private Wine

@@ -297,6 +297,12 @@ impl Incoming {
         self.msg.body.len()
     }
 
+    /// The body's wire bytes as they arrived, before validation (each handle slot holds
+    /// a presence marker; the fds travel beside the bytes).
+    pub fn body(&self) -> &[u8] {
+        &self.msg.body
+    }
+
     /// The number of fds that came with the message.
     pub fn fd_count(&self) -> usize {
         self.msg.fds.len()
