@@ -88,9 +88,10 @@
 //! * a frame whose counts disagree with its size, or that declares more than
 //!   [`MAX_HANDLES`] handles, is [`Error::BadFrame`]; more handles than
 //!   [`Limits::max_handles`] is [`Error::TooManyHandlesReceived`]; more bytes than
-//!   [`Limits::max_bytes`] is [`Error::MessageTooLarge`], and the bytes are never
-//!   copied; a frame of no bytes is [`Error::EmptyMessage`]. Each time the rest of
-//!   the pipe message is read and thrown away, so the next read starts at a frame;
+//!   [`Limits::max_bytes`] is [`Error::MessageTooLarge`], and the bytes are read
+//!   into a fixed scratch buffer and thrown away, never into the caller's buffer; a
+//!   frame of no bytes is [`Error::EmptyMessage`]. Each time the rest of the pipe
+//!   message is read and thrown away, so the next read starts at a frame;
 //! * received handles are not inheritable (the Windows form of `FD_CLOEXEC`);
 //! * a channel that is dropped takes the messages still in the pipe out of it and
 //!   closes their handles, which the peer had pushed into this process.

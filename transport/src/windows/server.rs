@@ -131,7 +131,8 @@ impl Server {
     ///
     /// Before sending, each handle is checked against the object type its slot declares and
     /// narrowed to the declared rights ([`Error::WrongHandleType`],
-    /// [`Error::HandleRights`]); the handles are closed on return, sent or not.
+    /// [`Error::HandleRights`]); none is left here on return: each one was pushed into
+    /// the peer, or closed.
     pub fn send_event<T: Encode<WinHandle>>(&self, ordinal: u64, body: T) -> Result<()> {
         self.inner.send(TransactionHeader::new(0, ordinal, 0), body)
     }
