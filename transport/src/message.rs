@@ -415,13 +415,14 @@ impl ClientState {
     /// closed); one still to come will be.
     pub(crate) fn abandon_call(&mut self, txid: u32) {
         match self.calls.remove(&txid) {
-            Some(Call::Waiting { ordinal } | Call::Abandoned { ordinal }) => {
-                if self.closed.is_none() {
-                    self.calls.insert(txid, Call::Abandoned { ordinal });
-                }
+            // After the close no reply comes: the txid is free at once.
+            Some(Call::Waiting { ordinal } | Call::Abandoned { ordinal })
+                if self.closed.is_none() =>
+            {
+                self.calls.insert(txid, Call::Abandoned { ordinal });
             }
             Some(Call::Replied(reply)) => drop(reply),
-            None => {}
+            _ => {}
         }
     }
 
