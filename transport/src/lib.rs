@@ -1,6 +1,114 @@
-//! Moves messages — bytes plus file descriptors — between processes over Unix-domain
-//! `SOCK_SEQPACKET` sockets: one message per packet, its fds in the same `sendmsg`
-//! (`SCM_RIGHTS`), so fds can never drift to another message.
+//! Moves handoff messages, bytes and real file descriptors, between processes over
+//! Unix-domain `SOCK_SEQPACKET` sockets.
+//!
+//! Two layers, each blocking or async (tokio):
+//!
+//! * **Messages**: [`Client`] and [`Server`] ([`AsyncClient`], [`AsyncServer`]) speak
+//!   FIDL's transactional messages. Every message starts with the 16-byte header (txid,
+//!   flags, magic number, ordinal); bodies are `#[derive(Fidl)]` types, encoded into a
+//!   reused buffer and decoded in place (zero-copy) into [`Decoded`]`<T, OwnedFd>`;
+//!   each fd is checked against the object type its slot declares and narrowed to the
+//!   declared rights before it leaves.
+//! * **Packets**: [`Channel`] and [`AsyncChannel`] move one packet of bytes plus its fds.
+//!
+//! ```
+//! # #[cfg(any(target_os = "linux", target_os = "android"))]
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::os::fd::OwnedFd;
+//!
+//! use handoff::Fidl;
+//! use handoff::handle::{Handle, ObjectType, Rights};
+//! use handoff_transport::{Channel, Client, Server};
+//!
+//! /// A request carrying a memfd the receiver may only read.
+//! #[derive(Debug, Fidl)]
+//! #[fidl(resource)]
+//! pub struct Share {
+//!     #[fidl(max_len = 32)]
+//!     pub name: String,
+//!     #[fidl(handle(object_type = ObjectType::VMO.0, rights = 0xC007))] // BASIC | READ
+//!     pub data: OwnedFd,
+//! }
+//!
+//! /// The reply: a value type.
+//! #[derive(Debug, Clone, PartialEq, Fidl)]
+//! pub struct Ack {
+//!     pub len: u64,
+//! }
+//!
+//! const SHARE: u64 = 0x5eed_0000_0000_0001;
+//!
+//! let (a, b) = Channel::pair()?;
+//! let (client, server) = (Client::new(a), Server::new(b));
+//! let serving = std::thread::spawn(move || -> Result<(), handoff_transport::Error> {
+//!     let request = server.recv()?;
+//!     assert_eq!(request.ordinal(), SHARE);
+//!     let (msg, responder) = request.decode::<Share>()?;
+//!     let view = msg.view(); // reads the received buffer in place
+//!     assert_eq!(view.name(), "greeting");
+//!     let data = msg.handle(view.data()).expect("validated");
+//!     // Read-only, for real: the memfd was sealed on its way out.
+//!     assert_eq!(data.rights(), Rights::BASIC | Rights::READ);
+//!     assert!(rustix::io::write(data, b"!").is_err());
+//!     let len = rustix::fs::fstat(data)?.st_size as u64;
+//!     responder.expect("a call").reply(&Ack { len })
+//! });
+//!
+//! let data = rustix::fs::memfd_create(
+//!     "data",
+//!     rustix::fs::MemfdFlags::CLOEXEC | rustix::fs::MemfdFlags::ALLOW_SEALING,
+//! )?;
+//! rustix::io::write(&data, b"hello")?;
+//! let ack = client.call::<_, Ack>(SHARE, Share { name: "greeting".into(), data })?;
+//! assert_eq!(ack.view().len(), 5);
+//! serving.join().expect("no panic")?;
+//! # Ok(())
+//! # }
+//! # #[cfg(not(any(target_os = "linux", target_os = "android")))]
+//! # fn main() {}
+//! ```
+//!
+//! # Messages
+//!
+//! * **Transactions.** A call takes a fresh transaction id (nonzero, never one still in
+//!   flight) and its reply is the message that comes back with that txid and the call's
+//!   ordinal ([`Error::UnexpectedOrdinal`] otherwise). Events and one-way requests have
+//!   txid 0. Several calls may be in flight, from several threads or tasks, or started
+//!   with [`Client::start_call`] and waited for in any order; one waiting caller reads
+//!   the socket at a time and hands each reply to its caller. A server hands each
+//!   two-way request a [`Responder`] that answers with its txid; dropping it unanswered
+//!   closes the connection, so a caller never waits forever.
+//! * **Dispositions.** Before a message is sent, each fd is checked against the object
+//!   type its slot declares ([`Error::WrongHandleType`]) and, unless the slot says
+//!   `SAME_RIGHTS`, narrowed to the declared rights with
+//!   [`Handle::reduce_rights`](handoff_codec::handle::Handle::reduce_rights): a file
+//!   opened read-write and declared write-only is reopened write-only, a memfd
+//!   declared read-only is sealed. If that is impossible the send fails
+//!   ([`Error::HandleRights`]) and every fd of the message is closed.
+//! * **Hostile input is terminal**, as in FIDL: a bad header (magic number, wire format
+//!   flags, fewer than 16 bytes), a body that is not the expected type (including a value
+//!   type that arrives with fds), a reply to no call in flight, a two-way request reusing
+//!   a txid in flight, fds or bytes over the limits, truncated control data. The
+//!   connection is shut down (the peer reads the end of the stream), every fd of the
+//!   message is closed, and every later call fails with [`Error::Closed`]. A send
+//!   refused before any system call (encoding, dispositions, limits) is not terminal.
+//! * **Limits.** The channel's [`Limits`] bound every message both ways: at most 253 fds
+//!   (`SCM_MAX_FD`; 64 by default) and a byte size (64 KiB by default). A message over
+//!   them is an error, never truncated. [`Options`] holds the decoder's depth limit, its
+//!   policy for unknown handles, and how many received messages may wait in a queue.
+//! * **Buffers are reused**: one encode buffer per endpoint, and one receive buffer
+//!   whose allocation comes back for the next message once the [`Decoded`] message
+//!   that borrowed it is dropped.
+//!
+//! [`Decoded`]: handoff_codec::Decoded
+//!
+//! The `pass_fds` example runs all of it between two processes:
+//! `cargo run --example pass_fds`.
+//!
+//! # Packets
+//!
+//! Under the messages, a [`Channel`] sends one packet per message, its fds in the same
+//! `sendmsg` (`SCM_RIGHTS`), so fds can never drift to another message:
 //!
 //! ```
 //! # #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -58,12 +166,13 @@
 //!
 //! # Blocking and async
 //!
-//! [`Channel`] waits in the kernel. [`AsyncChannel`] (feature `tokio`, on by default)
-//! is the same channel on a non-blocking socket registered with tokio's reactor.
-//! Both take the caller's buffers, so a loop that receives reuses one `BytesMut` and
-//! one `Vec<OwnedFd>`.
+//! [`Channel`], [`Client`] and [`Server`] wait in the kernel. [`AsyncChannel`],
+//! [`AsyncClient`] and [`AsyncServer`] (feature `tokio`, on by default) are the same on
+//! a non-blocking socket registered with tokio's reactor. A channel takes the caller's
+//! buffers, so a loop that receives reuses one `BytesMut` and one `Vec<OwnedFd>`.
 //!
-//! Only Linux (and Android) is supported: elsewhere the crate is empty.
+//! All of the above is for Linux (and Android); on Windows the `windows` module is
+//! the same design over named pipes.
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod cmsg;
