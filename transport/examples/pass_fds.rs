@@ -300,8 +300,8 @@ mod unix {
                     let (msg, responder) = request.decode::<Handoff>()?;
                     let responder = responder.ok_or("Handoff is a two-way method")?;
                     let report = use_the_fds(&say, &msg)?;
+                    say("replying with Report".into());
                     responder.reply(&report)?;
-                    say("replied with Report".into());
                 }
                 BYE => {
                     let _ = request.decode::<Bye>()?;
