@@ -273,20 +273,45 @@ thread_local! {
     static EVENT: RefCell<Option<OwnedHandle>> = const { RefCell::new(None) };
 }
 
-/// The calling thread's manual-reset event, created on first use. It lives until the
-/// thread ends, so the raw value stays valid for any call the thread makes.
-fn thread_event() -> io::Result<HANDLE> {
-    EVENT.with(|cell| {
-        let mut cell = cell.borrow_mut();
-        if let Some(event) = cell.as_ref() {
-            return Ok(event.as_raw_handle());
+fn new_event() -> io::Result<OwnedHandle> {
+    // SAFETY: no security attributes or name; a manual-reset, unsignaled event.
+    owned(unsafe { CreateEventW(core::ptr::null(), 1, 0, core::ptr::null()) })
+}
+
+/// The event an operation waits on.
+enum Event {
+    /// The calling thread's, created on first use. It lives until the thread ends, so
+    /// the raw value stays valid for any call the thread makes.
+    Thread(HANDLE),
+    /// One of its own, when the thread's is gone (a channel dropped while the thread's
+    /// locals are destroyed).
+    Own(OwnedHandle),
+}
+
+impl Event {
+    fn get() -> io::Result<Self> {
+        let thread = EVENT.try_with(|cell| {
+            let mut cell = cell.borrow_mut();
+            if let Some(event) = cell.as_ref() {
+                return Ok(event.as_raw_handle());
+            }
+            let event = new_event()?;
+            let raw = event.as_raw_handle();
+            *cell = Some(event);
+            Ok(raw)
+        });
+        match thread {
+            Ok(event) => event.map(Self::Thread),
+            Err(_) => new_event().map(Self::Own),
         }
-        // SAFETY: no security attributes or name; a manual-reset, unsignaled event.
-        let event = owned(unsafe { CreateEventW(core::ptr::null(), 1, 0, core::ptr::null()) })?;
-        let raw = event.as_raw_handle();
-        *cell = Some(event);
-        Ok(raw)
-    })
+    }
+
+    fn raw(&self) -> HANDLE {
+        match self {
+            Self::Thread(raw) => *raw,
+            Self::Own(event) => event.as_raw_handle(),
+        }
+    }
 }
 
 /// The outcome of an overlapped operation: the bytes transferred (even on failure),
@@ -335,12 +360,12 @@ impl Pipe {
         bound_ms: Option<u32>,
         start: impl FnOnce(HANDLE, *mut OVERLAPPED) -> i32,
     ) -> Outcome {
-        let event = match thread_event() {
+        let event = match Event::get() {
             Ok(event) => event,
             Err(e) => return (0, Err(e.raw_os_error().unwrap_or(0) as u32)),
         };
         let mut overlapped = OVERLAPPED {
-            hEvent: event,
+            hEvent: event.raw(),
             ..OVERLAPPED::default()
         };
         let ov: *mut OVERLAPPED = &mut overlapped;
@@ -366,8 +391,8 @@ impl Pipe {
                     unsafe { CancelIoEx(pipe, ov) };
                 }
                 if let Some(ms) = bound_ms {
-                    // SAFETY: `event` is this thread's event, open for the thread's life.
-                    if unsafe { WaitForSingleObject(event, ms) } == WAIT_TIMEOUT {
+                    // SAFETY: `event` is open until this function returns.
+                    if unsafe { WaitForSingleObject(event.raw(), ms) } == WAIT_TIMEOUT {
                         // SAFETY: as above.
                         unsafe { CancelIoEx(pipe, ov) };
                     }
