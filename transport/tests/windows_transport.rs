@@ -633,6 +633,15 @@ fn a_dropped_channel_closes_the_handles_of_unread_messages() {
     let (e3, keep3) = watched_event();
     assert!(matches!(a.send(b"three", vec![e3]), Err(Error::PeerClosed)));
     assert_eq!(handle_count(&keep3), 1);
+
+    // A frame behind an end-of-stream message is taken out too.
+    let (ch, raw) = raw_pair();
+    let (e4, keep4) = watched_event();
+    raw.write(&[]);
+    raw.write(&frame(b"late", &[raw.push(e4)]));
+    assert_eq!(handle_count(&keep4), 2);
+    drop(ch);
+    assert_eq!(handle_count(&keep4), 1);
 }
 
 #[test]

@@ -450,6 +450,9 @@ impl Channel {
     pub fn recv(&self, buf: &mut BytesMut, handles: &mut Vec<WinHandle>) -> Result<()> {
         buf.clear();
         handles.clear();
+        if self.peer_gone.load(Ordering::Acquire) {
+            return Err(Error::PeerClosed);
+        }
         let result = self.recv_frame(buf, handles, Wait::Interruptible);
         if result.is_err() {
             buf.clear();
@@ -466,9 +469,6 @@ impl Channel {
         handles: &mut Vec<WinHandle>,
         wait: Wait,
     ) -> Result<()> {
-        if self.peer_gone.load(Ordering::Acquire) {
-            return Err(Error::PeerClosed);
-        }
         let mut head = [0u8; HEAD_BUFFER];
         let first = self
             .pipe
@@ -601,15 +601,13 @@ impl Drop for Channel {
         // take them, to close them. Only what is already in the pipe is read, so this
         // does not wait.
         let (mut buf, mut handles) = (BytesMut::new(), Vec::new());
+        // Whatever a frame turns out to be (an end-of-stream message included), the
+        // next one is read while the pipe has bytes: a read error leaves none.
         for _ in 0..DRAIN_MAX {
             if !matches!(self.pipe.available(), Ok(n) if n > 0) {
                 break;
             }
-            if let Err(Error::PeerClosed) =
-                self.recv_frame(&mut buf, &mut handles, Wait::ToCompletion)
-            {
-                break;
-            }
+            let _ = self.recv_frame(&mut buf, &mut handles, Wait::ToCompletion);
             handles.clear();
         }
     }
