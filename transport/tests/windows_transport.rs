@@ -739,6 +739,8 @@ fn a_malformed_body_closes_every_handle_and_the_connection() {
     client.send_one_way(TWO, Two { a: e1, b: e2 }).unwrap();
     let request = server.recv().unwrap();
     assert_eq!(request.incoming().handle_count(), 2);
+    // Two handle slots, each a presence marker.
+    assert_eq!(request.incoming().body(), [0xFF; 8]);
     // Decoded as the wrong type: a Kit has a string where Two has its first handle.
     let err = request.decode::<Kit>().unwrap_err();
     assert!(matches!(err, Error::Malformed(_)), "{err}");

@@ -307,6 +307,12 @@ impl Incoming {
         self.msg.body.len()
     }
 
+    /// The body's wire bytes as they arrived, before validation (each handle slot
+    /// holds a presence marker; the handles travel beside the bytes).
+    pub fn body(&self) -> &[u8] {
+        &self.msg.body
+    }
+
     /// The number of handles that came with the message.
     pub fn handle_count(&self) -> usize {
         self.msg.handles.len()
