@@ -366,6 +366,7 @@ fn encode_error_explained(e: &Error) -> bool {
             | Error::CountExceedsLimit { .. }
             | Error::ExceededMaxOutOfLineDepth { .. }
             | Error::FlexibleUnionUnknownField { .. }
+            | Error::UnionFieldNotSet { .. }
             | Error::StrictBitsUnknownBit { .. }
             | Error::HandleLimitExceeded { .. }
             | Error::MessageTooLarge { .. }
@@ -389,6 +390,10 @@ where
         );
         if matches!(e, Error::FlexibleUnionUnknownField { .. }) {
             assert!(before.contains("UnknownOrdinal("), "{e:?} for {before}");
+        }
+        if matches!(e, Error::UnionFieldNotSet { .. }) {
+            // Ordinal 0 is "no variant", which a flexible union's unknown variant can hold.
+            assert!(before.contains("UnknownOrdinal(0)"), "{e:?} for {before}");
         }
         assert_all_closed_once(space, &format!("encode failed with {e:?}"));
         return;
