@@ -8,13 +8,13 @@
 //! and gives the handles back to the pool the same way.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use handoff::handle::mem::{MemHandle, MemSpace};
 use handoff::{DecodeOptions, Decoded, Fidl, MessageBuf};
 
 use crate::Suite;
-use crate::harness::{Case, DECODE, DECODE_READ, ENCODE, NATURAL, OURS, Rearm};
+use crate::harness::{Case, DECODE, DECODE_READ, ENCODE, NATURAL, OURS, Rearm, now};
 use crate::peers::Ours;
 
 /// The handle counts of the datasets.
@@ -104,11 +104,11 @@ fn batched<I, S>(
     while left > 0 {
         let k = left.min(BATCH as u64) as usize;
         setup(state, inputs, k);
-        let start = Instant::now();
+        let start = now();
         for input in inputs.drain(..) {
             each(state, input);
         }
-        total += start.elapsed();
+        total += now().saturating_sub(start);
         left -= k as u64;
     }
     total

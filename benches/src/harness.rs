@@ -3,9 +3,32 @@
 //! A [`Case`] is one (dataset, operation, library) measurement: a closure that runs the
 //! operation `iters` times and returns the time those runs took, exactly like criterion's
 //! `iter_custom`. The criterion bench and the `compare` binary run the same closures.
+//!
+//! Cases time themselves with the calling thread's CPU time ([`now`]), not the wall
+//! clock: on a machine shared with other work, a preempted thread's wall time counts the
+//! other processes' time slices, its CPU time does not.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+/// The calling thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`): only advances while the
+/// thread runs, so preemption by other processes does not inflate a measurement.
+#[cfg(unix)]
+#[inline]
+pub fn now() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// The monotonic wall clock, where no thread CPU clock is available.
+#[cfg(not(unix))]
+#[inline]
+pub fn now() -> Duration {
+    use std::sync::OnceLock;
+    use std::time::Instant;
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
+}
 
 /// The library whose cases are "ours".
 pub const OURS: &str = "handoff";
@@ -61,11 +84,11 @@ impl Case {
             lib,
             includes_rearm: false,
             run: Box::new(move |iters| {
-                let start = Instant::now();
+                let start = now();
                 for _ in 0..iters {
                     f();
                 }
-                start.elapsed()
+                now().saturating_sub(start)
             }),
         }
     }

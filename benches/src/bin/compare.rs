@@ -8,7 +8,9 @@
 //! Method: each case's iteration count is calibrated so one run takes about
 //! `--target-ms`; then, round after round, every case of a dataset runs once (the order
 //! rotates each round), and a case's time per iteration is the median over the rounds.
-//! Interleaving spreads the machine's noise over all libraries alike. Our in-place decode
+//! Interleaving spreads the machine's noise over all libraries alike. Times are the
+//! thread's CPU time (see `harness::now`), so other processes' time slices on a shared
+//! machine do not count. Our in-place decode
 //! restores the bytes the previous decode patched before each decode (a [`REARM`]); the
 //! rearm's own median is measured as a baseline and subtracted.
 
@@ -90,8 +92,8 @@ struct Options {
 fn options() -> Options {
     let mut o = Options {
         quick: false,
-        rounds: 21,
-        target: Duration::from_millis(4),
+        rounds: 41,
+        target: Duration::from_millis(1),
         only: None,
     };
     let mut args = std::env::args().skip(1);
@@ -363,7 +365,7 @@ fn main() {
         machine["rustc"].as_str().unwrap_or("?")
     );
     println!(
-        "method: {} interleaved rounds, ~{:?} per case per round{}",
+        "method: {} interleaved rounds, ~{:?} of thread CPU time per case per round{}",
         o.rounds,
         o.target,
         if o.quick {
