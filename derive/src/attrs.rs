@@ -20,6 +20,10 @@ pub struct TypeAttrs {
     pub repr: Option<syn::Ident>,
     pub mask: Option<Expr>,
     pub max_handles: Option<Expr>,
+    /// Overrides `MAX_OUT_OF_LINE` (mutually recursive types, whose bound would be a cycle).
+    pub max_out_of_line: Option<Expr>,
+    /// Overrides `HAS_FLEXIBLE_ENVELOPE` (mutually recursive types, likewise).
+    pub has_flexible_envelope: Option<Expr>,
     pub krate: Path,
 }
 
@@ -52,6 +56,8 @@ pub fn type_attrs(attrs: &[Attribute]) -> Result<TypeAttrs> {
         repr: None,
         mask: None,
         max_handles: None,
+        max_out_of_line: None,
+        has_flexible_envelope: None,
         krate: syn::parse_quote!(::handoff::codec),
     };
     for attr in attrs.iter().filter(|a| is_fidl(a)) {
@@ -90,6 +96,12 @@ pub fn type_attrs(attrs: &[Attribute]) -> Result<TypeAttrs> {
                 Ok(())
             } else if meta.path.is_ident("max_handles") {
                 out.max_handles = Some(meta.value()?.parse()?);
+                Ok(())
+            } else if meta.path.is_ident("max_out_of_line") {
+                out.max_out_of_line = Some(meta.value()?.parse()?);
+                Ok(())
+            } else if meta.path.is_ident("has_flexible_envelope") {
+                out.has_flexible_envelope = Some(meta.value()?.parse()?);
                 Ok(())
             } else if meta.path.is_ident("crate") {
                 let s: LitStr = meta.value()?.parse()?;

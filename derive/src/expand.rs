@@ -332,11 +332,19 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             .map(|m| max_handles_expr(c, m.ty, Some(&m.attrs.constraint), name));
         quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_add(__n, #parts); )* __n })
     };
-    let ool_parts = members
-        .iter()
-        .map(|m| max_ool_expr(c, m.ty, Some(&m.attrs.constraint), name));
-    let max_ool =
-        quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_add(__n, #ool_parts); )* __n });
+    let max_ool = match &ctx.attrs.max_out_of_line {
+        Some(e) => quote!(#e),
+        None => {
+            let ool_parts = members
+                .iter()
+                .map(|m| max_ool_expr(c, m.ty, Some(&m.attrs.constraint), name));
+            quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_add(__n, #ool_parts); )* __n })
+        }
+    };
+    let has_flexible_envelope = match &ctx.attrs.has_flexible_envelope {
+        Some(e) => quote!(#e),
+        None => quote!(false #(|| <#nrtys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*),
+    };
     let checks = value_type_checks(
         ctx,
         &members
@@ -393,7 +401,7 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             const MAX_HANDLES: u32 = #max_handles;
             const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
-            const HAS_FLEXIBLE_ENVELOPE: bool = false #(|| <#nrtys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
+            const HAS_FLEXIBLE_ENVELOPE: bool = #has_flexible_envelope;
             const TRIVIAL: bool = #n > 0 && !#recursive && #name::__FIDL_LAYOUT.packed #(&& <#nrtys as #c::Layout>::TRIVIAL)*;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
@@ -750,7 +758,9 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_max(__n, #parts); )* __n })
         }
     };
-    let max_ool = if flexible {
+    let max_ool = if let Some(e) = &ctx.attrs.max_out_of_line {
+        quote!(#e)
+    } else if flexible {
         quote!(#c::UNBOUNDED)
     } else {
         let parts = known.iter().map(|k| {
@@ -759,6 +769,13 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             quote!(#c::layout::envelope_bound(<#ty as #c::Layout>::INLINE_SIZE, #ool))
         });
         quote!({ let mut __n: u32 = 0; #( __n = #c::layout::handles_max(__n, #parts); )* __n })
+    };
+    // A flexible union may hold unknown members whatever its variants are; asking them
+    // anyway would make mutually recursive types a cycle.
+    let has_flexible_envelope = match &ctx.attrs.has_flexible_envelope {
+        Some(e) => quote!(#e),
+        None if flexible => quote!(true),
+        None => quote!(false #(|| <#nrtys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*),
     };
     let checks = value_type_checks(
         ctx,
@@ -775,8 +792,15 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
         unknown_from_view,
     ) = match &unknown {
         Some(u) => (
-            quote!(#name::#u(ordinal) => Err(#c::Error::FlexibleUnionUnknownField { ordinal }),),
-            quote!(#name::#u(ordinal) => Err(#c::Error::FlexibleUnionUnknownField { ordinal: *ordinal }),),
+            // Ordinal 0 is no variant at all (a value that was never set), not an unknown one.
+            quote!(
+                #name::#u(0) => Err(#c::Error::UnionFieldNotSet { offset: at }),
+                #name::#u(ordinal) => Err(#c::Error::FlexibleUnionUnknownField { ordinal }),
+            ),
+            quote!(
+                #name::#u(0) => Err(#c::Error::UnionFieldNotSet { offset: at }),
+                #name::#u(ordinal) => Err(#c::Error::FlexibleUnionUnknownField { ordinal: *ordinal }),
+            ),
             quote!(
                 /// A variant this type does not know, with its ordinal.
                 #u(u64),
@@ -819,6 +843,18 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             }
         }
     };
+    // A union without known variants still borrows the message in its view's type.
+    let (never_variant, never_arm) = if known.is_empty() {
+        (
+            quote!(
+                #[doc(hidden)]
+                __Never(::core::convert::Infallible, ::core::marker::PhantomData<&'de ()>),
+            ),
+            quote!(#view::__Never(never, _) => match never {},),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let view_doc =
         format!("The borrowed view of a validated [`{name}`] union: the variant that is set.");
     Ok(quote! {
@@ -830,7 +866,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
             const MAX_HANDLES: u32 = #max_handles;
             const MAX_OUT_OF_LINE: u32 = #max_ool;
             const IS_RESOURCE: bool = #resource;
-            const HAS_FLEXIBLE_ENVELOPE: bool = #flexible #(|| <#nrtys as #c::Layout>::HAS_FLEXIBLE_ENVELOPE)*;
+            const HAS_FLEXIBLE_ENVELOPE: bool = #has_flexible_envelope;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = #view<'de>;
@@ -885,6 +921,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
                 match view {
                     #( #view::#vnames(v) => #name::#vnames(<#tys as #c::Decode<__H>>::from_view(v, handles)), )*
                     #unknown_from_view
+                    #never_arm
                 }
             }
         }
@@ -905,6 +942,7 @@ fn gen_union(ctx: &Ctx<'_>, data: &syn::DataEnum) -> Result<TokenStream> {
                 #vnames(<#tys as #c::Layout>::View<'de>),
             )*
             #unknown_view_variant
+            #never_variant
         }
     })
 }
@@ -1140,4 +1178,89 @@ fn gen_bits(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
 
         #body
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+
+    /// The expansion with all whitespace removed, for substring checks.
+    fn expansion(input: syn::DeriveInput) -> String {
+        let tokens = expand(&input).unwrap_or_else(|e| panic!("{e}"));
+        tokens.to_string().replace(char::is_whitespace, "")
+    }
+
+    #[test]
+    fn overrides_replace_the_facts_a_cycle_would_compute() {
+        let code = expansion(syn::parse_quote! {
+            #[fidl(max_out_of_line = 4294967295, has_flexible_envelope = false)]
+            pub struct A { pub b: Option<Box<B>> }
+        });
+        assert!(
+            code.contains("constMAX_OUT_OF_LINE:u32=4294967295;"),
+            "{code}"
+        );
+        assert!(
+            code.contains("constHAS_FLEXIBLE_ENVELOPE:bool=false;"),
+            "{code}"
+        );
+        assert!(!code.contains("<Option<Box<B>>as::handoff::codec::Layout>::MAX_OUT_OF_LINE"));
+        let code = expansion(syn::parse_quote! {
+            #[fidl(union, strict, max_out_of_line = 4294967295, has_flexible_envelope = true)]
+            pub enum U { #[fidl(ordinal = 1)] A(A) }
+        });
+        assert!(
+            code.contains("constMAX_OUT_OF_LINE:u32=4294967295;"),
+            "{code}"
+        );
+        assert!(
+            code.contains("constHAS_FLEXIBLE_ENVELOPE:bool=true;"),
+            "{code}"
+        );
+        // Without overrides, the members decide.
+        let code = expansion(syn::parse_quote! {
+            pub struct S { pub b: Option<Box<B>> }
+        });
+        assert!(code.contains(
+            "constHAS_FLEXIBLE_ENVELOPE:bool=false||<Option<Box<B>>as::handoff::codec::Layout>::HAS_FLEXIBLE_ENVELOPE;"
+        ));
+    }
+
+    #[test]
+    fn flexible_unions_ask_no_member_about_unknown_envelopes() {
+        let code = expansion(syn::parse_quote! {
+            #[fidl(union, flexible)]
+            pub enum U {
+                #[fidl(ordinal = 1)]
+                A(A),
+                #[fidl(unknown)]
+                UnknownOrdinal(u64),
+            }
+        });
+        assert!(
+            code.contains("constHAS_FLEXIBLE_ENVELOPE:bool=true;"),
+            "{code}"
+        );
+        // Ordinal 0 is a union that was never set, not an unknown variant.
+        assert!(code.contains(
+            "U::UnknownOrdinal(0)=>Err(::handoff::codec::Error::UnionFieldNotSet{offset:at}),"
+        ));
+    }
+
+    #[test]
+    fn a_union_without_known_variants_has_a_view_that_borrows() {
+        let code = expansion(syn::parse_quote! {
+            #[fidl(union, flexible)]
+            pub enum Empty {
+                #[fidl(unknown)]
+                UnknownOrdinal(u64),
+            }
+        });
+        assert!(
+            code.contains(
+                "__Never(::core::convert::Infallible,::core::marker::PhantomData<&'de()>),"
+            )
+        );
+        assert!(code.contains("EmptyView::__Never(never,_)=>matchnever{},"));
+    }
 }
