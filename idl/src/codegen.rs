@@ -28,12 +28,18 @@ use std::fmt::Write;
 /// Generates the Rust source for library `library` of `root`.
 pub(crate) fn generate(root: &Root, library: &Library, config: &Config) -> Result<String, Error> {
     let has_float = root.reachable(|d| members_of(d).iter().any(|t| contains_float(t)));
+    let has_flexible_envelope = root.reachable(|d| match &d.kind {
+        DeclKind::Table(_) => true,
+        DeclKind::Union(u) => !u.strict,
+        _ => false,
+    });
     let mut g = Gen {
         root,
         library,
         config,
         out: String::new(),
         has_float,
+        has_flexible_envelope,
     };
     writeln!(
         g.out,
@@ -142,6 +148,13 @@ impl Meta {
     }
 }
 
+/// Zircon's object type number of a channel: what a protocol endpoint is.
+const CHANNEL: u32 = 4;
+
+/// The rights an endpoint declares: those of a new channel end (`ZX_DEFAULT_CHANNEL_RIGHTS`:
+/// transfer, wait, inspect, read, write, signal, signal peer).
+const CHANNEL_DEFAULT_RIGHTS: u32 = 0xF00E;
+
 /// rustfmt's default line width.
 const MAX_WIDTH: usize = 100;
 
@@ -168,6 +181,8 @@ struct Gen<'a> {
     config: &'a Config,
     out: String,
     has_float: HashMap<Name, bool>,
+    /// Whether a declaration reaches a table or flexible union (may hold unknown members).
+    has_flexible_envelope: HashMap<Name, bool>,
 }
 
 impl Gen<'_> {
@@ -285,7 +300,8 @@ impl Gen<'_> {
             }
             Type::Array { element, .. } => elem(&mut out, element),
             Type::Handle(h) => out.push(handle(h.object_type, h.effective_rights())),
-            Type::Endpoint { .. } => out.push(handle(4, SAME_RIGHTS)),
+            // An endpoint is a channel with the rights of a new channel end.
+            Type::Endpoint { .. } => out.push(handle(CHANNEL, CHANNEL_DEFAULT_RIGHTS)),
             Type::Primitive { .. } | Type::Identifier { .. } => {}
         }
         out
@@ -325,7 +341,9 @@ impl Gen<'_> {
     }
 
     /// `resource` and, for recursive resource types, the handle bound the derive cannot
-    /// compute itself.
+    /// compute itself; for structs and unions in a cycle through other declarations, the
+    /// out-of-line bound and whether unknown members may occur, which the derive cannot
+    /// compute without a cycle either.
     fn resource_items(&self, decl: &Decl, items: &mut Vec<Meta>) {
         if decl.is_resource() {
             items.push(Meta::Word("resource".into()));
@@ -333,6 +351,18 @@ impl Gen<'_> {
                 let n = decl.shape().map_or(u32::MAX, |s| s.max_handles);
                 items.push(Meta::Word(format!("max_handles = {n}")));
             }
+        }
+        if matches!(decl.kind, DeclKind::Struct(_) | DeclKind::Union(_))
+            && self.root.is_mutually_recursive(decl)
+        {
+            let n = decl.shape().map_or(u32::MAX, |s| s.max_out_of_line);
+            items.push(Meta::Word(format!("max_out_of_line = {n}")));
+            let flexible = self
+                .has_flexible_envelope
+                .get(&decl.name)
+                .copied()
+                .unwrap_or(true);
+            items.push(Meta::Word(format!("has_flexible_envelope = {flexible}")));
         }
     }
 
@@ -636,5 +666,72 @@ mod tests {
         assert_eq!(hex(0xC003), "0xC003");
         assert_eq!(hex(0x8000_0000), "0x8000_0000");
         assert_eq!(hex(0x1_0000), "0x1_0000");
+    }
+}
+
+#[cfg(test)]
+mod codegen_tests {
+    use crate::{Config, Loader};
+
+    fn generate(src: &str) -> String {
+        let root = Loader::new()
+            .add_source("t.fidl", src)
+            .load()
+            .unwrap_or_else(|e| panic!("{e}"));
+        Config::new()
+            .generate(&root)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn endpoints_are_channels_with_default_channel_rights() {
+        let code = generate(
+            "library t; closed protocol P {};
+             type E = resource struct { c client_end:P; s server_end:<P, optional>; };",
+        );
+        assert_eq!(
+            code.matches("#[fidl(handle(object_type = 4, rights = 0xF00E))]")
+                .count(),
+            2,
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn mutually_recursive_types_state_their_facts() {
+        let code = generate(
+            "library t;
+             type A = struct { b box<B>; };
+             type B = struct { a vector<A>; t T; };
+             type T = table { 1: a vector<A>; };
+             type V = strict union { 1: w W; };
+             type W = struct { v V:optional; };
+             type N = struct { n box<N>; };",
+        );
+        let facts = |flexible: bool| {
+            format!("#[fidl(max_out_of_line = 4294967295, has_flexible_envelope = {flexible})]\n")
+        };
+        assert!(
+            code.contains(&format!("{}pub struct A {{", facts(true))),
+            "{code}"
+        );
+        assert!(
+            code.contains(&format!("{}pub struct B {{", facts(true))),
+            "{code}"
+        );
+        assert!(
+            code.contains("    has_flexible_envelope = false\n)]\npub enum V {"),
+            "{code}"
+        );
+        assert!(
+            code.contains(&format!("{}pub struct W {{", facts(false))),
+            "{code}"
+        );
+        // Tables need none; a type recursive only through itself is left to the derive.
+        assert!(code.contains("#[fidl(table)]\npub struct T {"), "{code}");
+        assert!(
+            code.contains("PartialEq, Eq, handoff::Fidl)]\npub struct N {"),
+            "{code}"
+        );
     }
 }

@@ -334,6 +334,19 @@ impl Root {
             .collect()
     }
 
+    /// Whether `decl` is part of a cycle through at least one other declaration (so that a
+    /// static fact about it cannot be computed from its members' without a cycle).
+    pub(crate) fn is_mutually_recursive(&self, decl: &Decl) -> bool {
+        let Some(&n) = self.node_of.get(&decl.name) else {
+            return false;
+        };
+        self.components
+            .sccs
+            .iter()
+            .find(|scc| scc.contains(&n))
+            .is_some_and(|scc| scc.len() > 1)
+    }
+
     /// Whether `decl` is part of a cycle of declarations.
     pub fn is_recursive(&self, decl: &Decl) -> bool {
         match &decl.kind {
