@@ -11,9 +11,12 @@ use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 
 use crate::channel::{Channel, check_seqpacket};
+use crate::endpoint::sealed::Sealed;
+use crate::endpoint::{Endpoint, Tokio, Transport};
 use crate::limits::Limits;
 use crate::message::Outgoing;
 use crate::packet::{self, Mode, is_would_block};
+use crate::state::Connection;
 use crate::{Error, Result};
 
 /// A [`Channel`] whose calls wait on tokio's reactor instead of in the kernel: the
@@ -145,29 +148,23 @@ impl AsyncChannel {
     /// Encodes `body` after `header` into `out`, applies its dispositions and sends
     /// it. `out` is left empty (its fds closed) whatever happens, the future dropped
     /// included.
-    pub(crate) async fn send_message<T: Encode<OwnedFd>>(
+    async fn send_message<T: Encode<OwnedFd>>(
         &self,
-        out: &mut Outgoing,
+        out: &mut Outgoing<OwnedFd>,
         header: TransactionHeader,
         body: T,
     ) -> Result<()> {
         /// Empties the buffer when the send is over or abandoned.
-        struct Clear<'a>(&'a mut Outgoing);
+        struct Clear<'a>(&'a mut Outgoing<OwnedFd>);
         impl Drop for Clear<'_> {
             fn drop(&mut self) {
                 self.0.clear();
             }
         }
         let out = Clear(out);
-        out.0.encode(header, body)?;
-        self.send_owned(&[IoSlice::new(out.0.bytes())], out.0.fds())
-            .await
-    }
-
-    /// Shuts the socket down both ways; see `Channel::shutdown`.
-    pub(crate) fn shutdown(&self) {
-        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
-        let _ = rustix::net::shutdown(self.fd.get_ref(), rustix::net::Shutdown::Both);
+        out.0.encode::<T, Error>(header, body)?;
+        let (bytes, fds) = out.0.parts();
+        self.send_owned(&[IoSlice::new(bytes)], fds).await
     }
 
     /// Waits for the next message and receives it; see [`Channel::recv`]. If the
@@ -186,6 +183,45 @@ impl AsyncChannel {
                 other => return other,
             }
         }
+    }
+}
+
+impl Sealed for AsyncChannel {}
+
+impl Transport for AsyncChannel {
+    type Handle = OwnedFd;
+    type Error = Error;
+    type Kit = Tokio;
+
+    fn max_bytes(&self) -> usize {
+        self.limits.max_bytes()
+    }
+
+    fn max_handles(&self) -> usize {
+        self.limits.max_fds()
+    }
+
+    /// Shuts the socket down both ways; see [`Channel`]'s.
+    fn shutdown(&self) {
+        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
+        let _ = rustix::net::shutdown(self.fd.get_ref(), rustix::net::Shutdown::Both);
+    }
+}
+
+impl<S: Connection> Endpoint<AsyncChannel, S> {
+    /// Encodes `body` after `header`, applies its dispositions and sends it (unless the
+    /// connection is closed); see the blocking `Endpoint::send`.
+    pub(crate) async fn send<T: Encode<OwnedFd>>(
+        &self,
+        header: TransactionHeader,
+        body: T,
+    ) -> Result<()> {
+        self.check_open()?;
+        let result = self
+            .channel
+            .send_message(&mut *self.out.lock().await, header, body)
+            .await;
+        self.sent(result)
     }
 }
 

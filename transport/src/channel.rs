@@ -5,12 +5,11 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::path::Path;
 
 use bytes::BytesMut;
-use handoff_codec::Encode;
-use handoff_wire::TransactionHeader;
 use rustix::net::{AddressFamily, SocketAddrUnix, SocketFlags, SocketType};
 
+use crate::endpoint::sealed::Sealed;
+use crate::endpoint::{Blocking, RawChannel, Transport};
 use crate::limits::Limits;
-use crate::message::Outgoing;
 use crate::packet::{self, Mode};
 use crate::{Error, Result};
 
@@ -150,27 +149,6 @@ impl Channel {
         self.send_borrowed(parts, packet::borrowed(&array, fds.len()))
     }
 
-    /// Encodes `body` after `header` into `out`, applies its dispositions and sends
-    /// it. `out` is left empty (its fds closed) whatever happens.
-    pub(crate) fn send_message<T: Encode<OwnedFd>>(
-        &self,
-        out: &mut Outgoing,
-        header: TransactionHeader,
-        body: T,
-    ) -> Result<()> {
-        out.encode(header, body)?;
-        let result = self.send_owned(&[IoSlice::new(out.bytes())], out.fds());
-        out.clear();
-        result
-    }
-
-    /// Shuts the socket down both ways: the peer reads the end of the stream, and calls
-    /// here (from any thread) fail with [`Error::PeerClosed`].
-    pub(crate) fn shutdown(&self) {
-        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
-        let _ = rustix::net::shutdown(&self.fd, rustix::net::Shutdown::Both);
-    }
-
     /// Waits for the next message and receives it: `buf` is cleared and then holds
     /// exactly the message's bytes (grown as needed, never past
     /// [`Limits::max_bytes`]), `fds` is cleared (closing what it held) and then holds
@@ -189,6 +167,40 @@ impl Channel {
     /// The socket.
     pub fn into_fd(self) -> OwnedFd {
         self.fd
+    }
+}
+
+impl Sealed for Channel {}
+
+impl Transport for Channel {
+    type Handle = OwnedFd;
+    type Error = Error;
+    type Kit = Blocking;
+
+    fn max_bytes(&self) -> usize {
+        self.limits.max_bytes()
+    }
+
+    fn max_handles(&self) -> usize {
+        self.limits.max_fds()
+    }
+
+    /// Shuts the socket down both ways: the peer reads the end of the stream, and calls
+    /// here (from any thread) fail with [`Error::PeerClosed`].
+    fn shutdown(&self) {
+        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
+        let _ = rustix::net::shutdown(&self.fd, rustix::net::Shutdown::Both);
+    }
+}
+
+impl RawChannel for Channel {
+    /// Sends copies of `fds`, which stay with the caller (to close).
+    fn send_raw(&self, bytes: &[u8], fds: &mut Vec<OwnedFd>) -> Result<()> {
+        self.send_owned(&[IoSlice::new(bytes)], fds)
+    }
+
+    fn recv_raw(&self, buf: &mut BytesMut, fds: &mut Vec<OwnedFd>) -> Result<()> {
+        self.recv(buf, fds)
     }
 }
 

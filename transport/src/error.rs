@@ -186,6 +186,8 @@ pub enum Error {
     },
 }
 
+crate::message::transport_error!(Error, TooManyFds);
+
 impl From<rustix::io::Errno> for Error {
     fn from(e: rustix::io::Errno) -> Self {
         Self::Io(e.into())

@@ -185,12 +185,6 @@ mod packet;
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod channel;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod client;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod message;
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod server;
 
 #[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
 mod async_channel;
@@ -199,24 +193,80 @@ mod async_client;
 #[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
 mod async_server;
 
+// The message layer, on every platform.
+mod client;
+mod endpoint;
+mod message;
+mod server;
+mod state;
+
+pub mod generic {
+    //! The message layer, written once over any [`Transport`]: the crate root's
+    //! [`Client`](crate::Client), [`Server`](crate::Server) and the rest (Unix), their
+    //! async forms, and the `windows` module's are these types over their channel.
+    //!
+    //! | | handles | blocking | async (tokio) |
+    //! |---|---|---|---|
+    //! | Unix | `OwnedFd` | `Client<Channel>` (`Client`) | `Client<AsyncChannel>` (`AsyncClient`) |
+    //! | Windows | `WinHandle` | `Client<windows::Channel>` (`windows::Client`) | |
+    //!
+    //! and likewise [`Server`], [`Request`], [`Responder`] and [`PendingCall`].
+    //! [`Incoming`] is generic over the handle and the error type instead, as a blocking
+    //! and an async endpoint on one platform hand out the same messages.
+
+    pub use crate::client::{Client, PendingCall};
+    pub use crate::endpoint::{Blocking, RawChannel, Transport};
+    pub use crate::message::{Incoming, Options};
+    pub use crate::server::{Request, Responder, Server};
+}
+
+pub use generic::Options;
+
 #[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
 pub use async_channel::AsyncChannel;
-#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
-pub use async_client::{AsyncClient, AsyncPendingCall};
-#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
-pub use async_server::{AsyncRequest, AsyncResponder, AsyncServer};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use channel::{Channel, Listener};
-#[cfg(any(target_os = "linux", target_os = "android"))]
-pub use client::{Client, PendingCall};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use error::{Error, Result};
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub use limits::{Limits, SCM_MAX_FD};
+
+/// The calling end of a connection over a [`Channel`]; see [`generic::Client`].
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use message::{Incoming, Options};
+pub type Client = generic::Client<Channel>;
+/// A call of a [`Client`] whose request was sent; see [`generic::PendingCall`].
 #[cfg(any(target_os = "linux", target_os = "android"))]
-pub use server::{Request, Responder, Server};
+pub type PendingCall<'c> = generic::PendingCall<'c, Channel>;
+/// The serving end of a connection over a [`Channel`]; see [`generic::Server`].
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub type Server = generic::Server<Channel>;
+/// A request received by a [`Server`]; see [`generic::Request`].
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub type Request = generic::Request<Channel>;
+/// Answers a two-way request received by a [`Server`]; see [`generic::Responder`].
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub type Responder = generic::Responder<Channel>;
+/// A received event or request, its fds with it; see [`generic::Incoming`].
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub type Incoming = generic::Incoming<std::os::fd::OwnedFd, Error>;
+
+/// The async form of [`Client`], over an [`AsyncChannel`]: the same messages, rules
+/// and errors; see [`generic::Client`].
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub type AsyncClient = generic::Client<AsyncChannel>;
+/// A call of an [`AsyncClient`] whose request was sent; see [`generic::PendingCall`].
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub type AsyncPendingCall<'c> = generic::PendingCall<'c, AsyncChannel>;
+/// The async form of [`Server`], over an [`AsyncChannel`]; see [`generic::Server`].
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub type AsyncServer = generic::Server<AsyncChannel>;
+/// A request received by an [`AsyncServer`]; see [`generic::Request`].
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub type AsyncRequest = generic::Request<AsyncChannel>;
+/// Answers a two-way request received by an [`AsyncServer`]; see
+/// [`generic::Responder`].
+#[cfg(all(feature = "tokio", any(target_os = "linux", target_os = "android")))]
+pub type AsyncResponder = generic::Responder<AsyncChannel>;
 
 /// The Windows transport: message-mode named pipes, each handle pushed into the peer
 /// process with `DuplicateHandle` and its value checked on arrival.

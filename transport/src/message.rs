@@ -1,33 +1,31 @@
-//! Transactional messages over a channel: the 16-byte header on every message, bodies
-//! encoded and decoded by the codec, handle dispositions applied before sending, and
-//! the bookkeeping of transaction ids that the blocking and the async endpoints share.
+//! Transactional messages, whatever the channel: the 16-byte header on every message,
+//! bodies encoded and decoded by the codec, handle dispositions applied before sending,
+//! and the errors of the message layer. Compiled on every platform; each platform's
+//! channel brings its handle type ([`TransportHandle`]) and its error type
+//! ([`TransportError`]).
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::os::fd::OwnedFd;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use bytes::{Buf, BytesMut};
-use handoff_codec::handle::{Handle, HandleDisposition, ObjectType, Rights};
+use handoff_codec::handle::{Handle, HandleDisposition, ObjectType, Rights, RightsError};
 use handoff_codec::{Decode, DecodeOptions, Decoded, Encode, MessageBuf};
 use handoff_wire::TransactionHeader;
 
-use crate::{Error, Limits, Result};
-
-/// How a [`Client`](crate::Client) or [`Server`](crate::Server) (blocking or async)
-/// treats what it receives.
+/// How a [`Client`](crate::generic::Client) or [`Server`](crate::generic::Server)
+/// (blocking or async) treats what it receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Options {
     /// How bodies are decoded: the out-of-line depth limit and the policy for handles in
     /// unknown members of value types. Its byte and handle limits are not used: the
-    /// channel's [`Limits`] are the limits of every message, sent or received (a
-    /// message over them is refused before it is sent, and rejected before it is
-    /// decoded).
+    /// channel's limits are the limits of every message, sent or received (a message
+    /// over them is refused before it is sent, and rejected before it is decoded).
     pub decode: DecodeOptions,
     /// The most received messages held for later: events that arrive while a client
-    /// waits for a reply, until [`Client::recv_event`](crate::Client::recv_event) takes
-    /// them. Each one may hold fds, so this bounds what a peer can make the receiver
-    /// keep open. One more is [`Error::QueueFull`], which closes the connection.
-    /// Default 256.
+    /// waits for a reply, until
+    /// [`Client::recv_event`](crate::generic::Client::recv_event) takes them. Each one
+    /// may hold handles (fds), so this bounds what a peer can make the receiver keep
+    /// open. One more is a `QueueFull` error, which closes the connection. Default 256.
     pub max_queued: usize,
 }
 
@@ -41,20 +39,25 @@ impl Options {
         max_queued: 256,
     };
 
-    /// The codec limits in force on a channel with `limits`: this depth limit, the
-    /// channel's bytes and fds.
-    pub(crate) fn codec_limits(&self, limits: &Limits) -> handoff_codec::Limits {
+    /// The codec limits in force on a channel that carries at most `max_bytes` bytes
+    /// and `max_handles` handles a message: this depth limit, the channel's bytes and
+    /// handles.
+    pub(crate) fn codec_limits(
+        &self,
+        max_bytes: usize,
+        max_handles: usize,
+    ) -> handoff_codec::Limits {
         handoff_codec::Limits {
             max_depth: self.decode.limits.max_depth,
-            max_bytes: limits.max_bytes(),
-            max_handles: limits.max_fds(),
+            max_bytes,
+            max_handles,
         }
     }
 
-    /// The decode options in force on a channel with `limits`.
-    pub(crate) fn decode_options(&self, limits: &Limits) -> DecodeOptions {
+    /// The decode options in force on such a channel.
+    pub(crate) fn decode_options(&self, max_bytes: usize, max_handles: usize) -> DecodeOptions {
         DecodeOptions {
-            limits: self.codec_limits(limits),
+            limits: self.codec_limits(max_bytes, max_handles),
             unknown_handles: self.decode.unknown_handles,
         }
     }
@@ -66,14 +69,180 @@ impl Default for Options {
     }
 }
 
-/// The encoder side of an endpoint: one reusable [`MessageBuf`] (and a spare handle
-/// vector) for every message it sends.
-pub(crate) struct Outgoing {
-    buf: MessageBuf<OwnedFd>,
-    spare: Vec<OwnedFd>,
+/// What the message layer needs of a platform's handle type beyond [`Handle`].
+pub trait TransportHandle: Handle + Send + core::fmt::Debug + 'static {
+    /// What one calls these in messages for people ("fds", "handles").
+    const PLURAL: &'static str;
+
+    /// Rights a handle keeps on its way out besides those its slot declares: what the
+    /// channel needs to send it (Windows pushes a handle into the peer, which takes
+    /// [`Rights::TRANSFER`]; the receiver's decoder narrows it to the declared rights
+    /// again).
+    const KEPT_FOR_SENDING: Rights;
 }
 
-impl Outgoing {
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl TransportHandle for std::os::fd::OwnedFd {
+    const PLURAL: &'static str = "fds";
+    const KEPT_FOR_SENDING: Rights = Rights::NONE;
+}
+
+#[cfg(windows)]
+impl TransportHandle for handoff_codec::handle::windows::WinHandle {
+    const PLURAL: &'static str = "handles";
+    // As in Zircon, sending needs TRANSFER on the handle as it is: the narrowed handle
+    // keeps it for the trip (a right `WinHandle` keeps itself).
+    const KEPT_FOR_SENDING: Rights = Rights::TRANSFER;
+}
+
+/// An error of the message layer, which each platform's error type has a variant for
+/// (the same name and fields, but for [`MessageError::TooManyHandles`]).
+#[derive(Debug)]
+pub enum MessageError {
+    /// Send: more handles than the channel's limit (`TooManyFds` on Unix).
+    TooManyHandles {
+        /// The number of handles given.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Send: more bytes than the channel's limit.
+    MessageTooLarge {
+        /// The message's size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Send: the body could not be encoded.
+    Encode(handoff_codec::Error),
+    /// Send: a handle is not of the object type its slot declares.
+    WrongHandleType {
+        /// The handle's index in the message's handle table.
+        index: usize,
+        /// The object type the slot declares.
+        expected: ObjectType,
+        /// The handle's object type.
+        found: ObjectType,
+    },
+    /// Send: a handle could not be narrowed to the rights its slot declares.
+    HandleRights {
+        /// The handle's index in the message's handle table.
+        index: usize,
+        /// What the handle backend said.
+        source: RightsError,
+    },
+    /// Receive: a bad header or body.
+    Malformed(handoff_codec::Error),
+    /// Receive: a reply with another ordinal than its call's.
+    UnexpectedOrdinal {
+        /// The call's transaction id.
+        txid: u32,
+        /// The call's ordinal.
+        expected: u64,
+        /// The reply's ordinal.
+        found: u64,
+    },
+    /// Receive: a reply to no call in flight.
+    UnexpectedTxid {
+        /// The transaction id of the message.
+        txid: u32,
+    },
+    /// Receive: a two-way request reusing the txid of one in flight.
+    DuplicateTxid {
+        /// The transaction id of the request.
+        txid: u32,
+    },
+    /// Receive: too many messages queued.
+    QueueFull {
+        /// The limit.
+        limit: usize,
+    },
+    /// The peer closed the channel.
+    PeerClosed,
+    /// The connection was closed earlier.
+    Closed {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// What the message layer needs of a platform's error type: a variant for each
+/// [`MessageError`], and to tell the two that say the connection is closed.
+/// `transport_error!` writes it.
+pub trait TransportError: std::error::Error + Send + Sync + 'static {
+    /// The platform's variant for `e`.
+    fn from_message(e: MessageError) -> Self;
+
+    /// Whether this is the peer closing the channel (`PeerClosed`).
+    fn is_peer_closed(&self) -> bool;
+
+    /// The reason, if this is a connection closed earlier (`Closed`).
+    fn closed_reason(&self) -> Option<&str>;
+}
+
+/// Implements [`TransportError`] for a platform's error enum, whose message-layer
+/// variants have [`MessageError`]'s names and fields but for the one that counts too
+/// many handles (named second).
+macro_rules! transport_error {
+    ($error:ty, $too_many_handles:ident) => {
+        impl $crate::message::TransportError for $error {
+            fn from_message(e: $crate::message::MessageError) -> Self {
+                use $crate::message::MessageError as M;
+                match e {
+                    M::TooManyHandles { count, limit } => Self::$too_many_handles { count, limit },
+                    M::MessageTooLarge { size, limit } => Self::MessageTooLarge { size, limit },
+                    M::Encode(e) => Self::Encode(e),
+                    M::WrongHandleType {
+                        index,
+                        expected,
+                        found,
+                    } => Self::WrongHandleType {
+                        index,
+                        expected,
+                        found,
+                    },
+                    M::HandleRights { index, source } => Self::HandleRights { index, source },
+                    M::Malformed(e) => Self::Malformed(e),
+                    M::UnexpectedOrdinal {
+                        txid,
+                        expected,
+                        found,
+                    } => Self::UnexpectedOrdinal {
+                        txid,
+                        expected,
+                        found,
+                    },
+                    M::UnexpectedTxid { txid } => Self::UnexpectedTxid { txid },
+                    M::DuplicateTxid { txid } => Self::DuplicateTxid { txid },
+                    M::QueueFull { limit } => Self::QueueFull { limit },
+                    M::PeerClosed => Self::PeerClosed,
+                    M::Closed { reason } => Self::Closed { reason },
+                }
+            }
+
+            fn is_peer_closed(&self) -> bool {
+                matches!(self, Self::PeerClosed)
+            }
+
+            fn closed_reason(&self) -> Option<&str> {
+                match self {
+                    Self::Closed { reason } => Some(reason),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use transport_error;
+
+/// The encoder side of an endpoint: one reusable [`MessageBuf`] (and a spare handle
+/// vector) for every message it sends.
+pub(crate) struct Outgoing<H> {
+    buf: MessageBuf<H>,
+    spare: Vec<H>,
+}
+
+impl<H: TransportHandle> Outgoing<H> {
     pub(crate) fn new(limits: handoff_codec::Limits) -> Self {
         Self {
             buf: MessageBuf::with_limits(limits),
@@ -81,39 +250,41 @@ impl Outgoing {
         }
     }
 
-    /// Encodes `body` after `header` and applies the dispositions: each fd is checked
-    /// against the object type its slot declares and narrowed to the declared rights.
-    /// On error nothing is left in the buffer and every fd of `body` was closed.
-    pub(crate) fn encode<T: Encode<OwnedFd>>(
+    /// Encodes `body` after `header` and applies the dispositions: each handle is
+    /// checked against the object type its slot declares and narrowed to the declared
+    /// rights. On error nothing is left in the buffer and every handle of `body` was
+    /// closed.
+    pub(crate) fn encode<T: Encode<H>, E: TransportError>(
         &mut self,
         header: TransactionHeader,
         body: T,
-    ) -> Result<()> {
+    ) -> Result<(), E> {
         self.buf
             .encode_transactional(header, body)
             .map_err(|e| match e {
                 // The codec's limits here are the channel's: say so in its words.
                 handoff_codec::Error::HandleLimitExceeded { count, limit } => {
-                    Error::TooManyFds { count, limit }
+                    MessageError::TooManyHandles { count, limit }
                 }
                 handoff_codec::Error::MessageTooLarge { len, limit } => {
-                    Error::MessageTooLarge { size: len, limit }
+                    MessageError::MessageTooLarge { size: len, limit }
                 }
-                e => Error::Encode(e),
-            })?;
-        let result = self.apply_dispositions();
+                e => MessageError::Encode(e),
+            })
+            .map_err(E::from_message)?;
+        let result = self.apply_dispositions().map_err(E::from_message);
         if result.is_err() {
             self.clear();
         }
         result
     }
 
-    fn apply_dispositions(&mut self) -> Result<()> {
+    fn apply_dispositions(&mut self) -> Result<(), MessageError> {
         let (_, handles, dispositions) = self.buf.parts_mut();
         if handles.len() != dispositions.len() {
             // The encoder records one disposition per handle; anything else is a bug
-            // there, and sending would let fds drift from their slots.
-            return Err(Error::Encode(
+            // there, and sending would let handles drift from their slots.
+            return Err(MessageError::Encode(
                 handoff_codec::Error::TooManyHandlesInMessage {
                     count: handles.len(),
                     unclaimed: handles.len().abs_diff(dispositions.len()),
@@ -121,43 +292,43 @@ impl Outgoing {
             ));
         }
         self.spare.clear();
-        for (index, (fd, disposition)) in handles.drain(..).zip(dispositions).enumerate() {
-            // On error the fds not reached yet are closed as the drain is dropped, and
-            // those done already with the spare vector, by the caller's `clear`.
-            self.spare.push(apply_disposition(index, fd, disposition)?);
+        for (index, (handle, disposition)) in handles.drain(..).zip(dispositions).enumerate() {
+            // On error the handles not reached yet are closed as the drain is dropped,
+            // and those done already with the spare vector, by the caller's `clear`.
+            self.spare
+                .push(apply_disposition(index, handle, disposition)?);
         }
         core::mem::swap(handles, &mut self.spare);
         Ok(())
     }
 
-    /// The encoded message.
-    pub(crate) fn bytes(&self) -> &[u8] {
-        self.buf.bytes()
+    /// The encoded message and its handles, narrowed, for the channel to send (it may
+    /// take the handles out; what it leaves is closed by [`Outgoing::clear`]).
+    pub(crate) fn parts(&mut self) -> (&[u8], &mut Vec<H>) {
+        let (bytes, handles, _) = self.buf.parts_mut();
+        (bytes, handles)
     }
 
-    /// Its fds, narrowed.
-    pub(crate) fn fds(&self) -> &[OwnedFd] {
-        self.buf.handles()
-    }
-
-    /// Empties the buffer, closing the fds (the peer has its own copies once sent).
+    /// Empties the buffer, closing any handles left in it (once sent, the peer has its
+    /// own).
     pub(crate) fn clear(&mut self) {
         self.buf.clear();
         self.spare.clear();
     }
 }
 
-/// Checks `fd` against the object type its slot declares and narrows it to the declared
-/// rights (`zx_channel_write_etc`'s handle dispositions). On error the fd is closed.
-fn apply_disposition(
+/// Checks `handle` against the object type its slot declares and narrows it to the
+/// declared rights (`zx_channel_write_etc`'s handle dispositions), keeping
+/// [`TransportHandle::KEPT_FOR_SENDING`]. On error the handle is closed.
+fn apply_disposition<H: TransportHandle>(
     index: usize,
-    fd: OwnedFd,
+    handle: H,
     disposition: &HandleDisposition,
-) -> Result<OwnedFd> {
+) -> Result<H, MessageError> {
     if disposition.object_type != ObjectType::NONE {
-        let found = fd.object_type();
+        let found = handle.object_type();
         if found != disposition.object_type {
-            return Err(Error::WrongHandleType {
+            return Err(MessageError::WrongHandleType {
                 index,
                 expected: disposition.object_type,
                 found,
@@ -165,33 +336,40 @@ fn apply_disposition(
         }
     }
     if disposition.rights == Rights::SAME_RIGHTS {
-        return Ok(fd);
+        return Ok(handle);
     }
-    fd.reduce_rights(disposition.rights)
-        .map_err(|source| Error::HandleRights { index, source })
+    handle
+        .reduce_rights(disposition.rights | H::KEPT_FOR_SENDING)
+        .map_err(|source| MessageError::HandleRights { index, source })
 }
 
 /// A received message whose header was validated: the header, the body (the bytes
-/// after the header, in the buffer they arrived in) and the fds.
+/// after the header, in the buffer they arrived in) and the handles.
 #[derive(Debug)]
-pub(crate) struct Received {
+pub(crate) struct Received<H> {
     pub(crate) header: TransactionHeader,
     pub(crate) body: BytesMut,
-    pub(crate) fds: Vec<OwnedFd>,
+    pub(crate) handles: Vec<H>,
 }
 
-impl Received {
-    /// Takes the message just received into `buf` and `fds` out of them, checking its
-    /// header. The body keeps sharing `buf`'s allocation, which `buf` gets back for the
-    /// next message once the body is dropped (`BytesMut::reserve` reclaims it). On error
-    /// `buf` and `fds` are left empty: every fd of the message is closed.
-    pub(crate) fn take(buf: &mut BytesMut, fds: &mut Vec<OwnedFd>) -> Result<Self> {
+impl<H: TransportHandle> Received<H> {
+    /// Takes the message just received into `buf` and `handles` out of them, checking
+    /// its header; `received` is how the receive went. The body keeps sharing `buf`'s
+    /// allocation, which `buf` gets back for the next message once the body is dropped
+    /// (`BytesMut::reserve` reclaims it). On error `buf` and `handles` are left empty:
+    /// every handle of the message is closed.
+    pub(crate) fn take<E: TransportError>(
+        received: Result<(), E>,
+        buf: &mut BytesMut,
+        handles: &mut Vec<H>,
+    ) -> Result<Self, E> {
+        received?;
         let header = match TransactionHeader::parse(buf) {
             Ok((header, _)) => *header,
             Err(e) => {
                 buf.clear();
-                fds.clear();
-                return Err(Error::Malformed(e.into()));
+                handles.clear();
+                return Err(E::from_message(MessageError::Malformed(e.into())));
             }
         };
         let mut body = buf.split();
@@ -199,7 +377,7 @@ impl Received {
         Ok(Self {
             header,
             body,
-            fds: core::mem::take(fds),
+            handles: core::mem::take(handles),
         })
     }
 
@@ -211,70 +389,78 @@ impl Received {
         self.header.ordinal.get()
     }
 
-    /// Decodes the body as a `T`; on error every fd is closed.
-    pub(crate) fn decode<T: Decode<OwnedFd>>(
+    /// Decodes the body as a `T`; on error every handle is closed.
+    pub(crate) fn decode<T: Decode<H>, E: TransportError>(
         self,
         opts: &DecodeOptions,
-    ) -> Result<Decoded<T, OwnedFd>> {
-        Decoded::decode_with(self.body, self.fds, opts).map_err(Error::Malformed)
+    ) -> Result<Decoded<T, H>, E> {
+        Decoded::decode_with(self.body, self.handles, opts)
+            .map_err(|e| E::from_message(MessageError::Malformed(e)))
     }
 }
 
 /// Why a connection is closed; later calls fail with its error.
 #[derive(Clone, Debug)]
 pub(crate) enum Closed {
-    /// The peer went away: [`Error::PeerClosed`].
+    /// The peer went away: `PeerClosed`.
     Peer,
-    /// An error closed it, or this end did: [`Error::Closed`].
+    /// An error closed it, or this end did: `Closed`.
     Local(Arc<str>),
 }
 
 impl Closed {
     /// The reason `e` (terminal) gives.
-    pub(crate) fn from_error(e: &Error) -> Self {
-        match e {
-            Error::PeerClosed => Self::Peer,
-            Error::Closed { reason } => Self::Local(reason.as_str().into()),
-            e => Self::Local(e.to_string().into()),
+    pub(crate) fn from_error<E: TransportError>(e: &E) -> Self {
+        if e.is_peer_closed() {
+            Self::Peer
+        } else if let Some(reason) = e.closed_reason() {
+            Self::Local(reason.into())
+        } else {
+            Self::Local(e.to_string().into())
         }
     }
 
-    pub(crate) fn error(&self) -> Error {
-        match self {
-            Self::Peer => Error::PeerClosed,
-            Self::Local(reason) => Error::Closed {
+    pub(crate) fn error<E: TransportError>(&self) -> E {
+        E::from_message(match self {
+            Self::Peer => MessageError::PeerClosed,
+            Self::Local(reason) => MessageError::Closed {
                 reason: reason.to_string(),
             },
-        }
+        })
     }
 }
 
-/// What an [`Incoming`](crate::Incoming) message (and a responder) needs of the
-/// endpoint it came from: the decode options, and a way to close the connection when
-/// the message turns out malformed.
+/// What an [`Incoming`] message (and a responder) needs of the endpoint it came from:
+/// the decode options, and a way to close the connection when the message turns out
+/// malformed.
 pub(crate) trait Link: Send + Sync {
     /// The decode options in force.
     fn decode_options(&self) -> DecodeOptions;
 
-    /// Closes the connection for `reason` (the first reason is kept): shuts the socket
+    /// Closes the connection for `reason` (the first reason is kept): shuts the channel
     /// down, drops every queued message and wakes every waiter.
     fn close(&self, reason: Closed);
 }
 
 /// A received message that is not the reply to a call: an event (on a client) or a
-/// request (on a server, inside a [`Request`](crate::Request)). Its header was
+/// request (on a server, inside a [`Request`](crate::generic::Request)). Its header was
 /// validated; its body is decoded once the receiver knows, from the ordinal, what type
-/// it is.
+/// it is. `H` is the platform's handle type, `E` its error type.
 ///
-/// Dropping it closes its fds.
-pub struct Incoming {
-    msg: Received,
+/// Dropping it closes its handles.
+pub struct Incoming<H: TransportHandle, E: TransportError> {
+    msg: Received<H>,
     link: Arc<dyn Link>,
+    error: PhantomData<fn() -> E>,
 }
 
-impl Incoming {
-    pub(crate) fn new(msg: Received, link: Arc<dyn Link>) -> Self {
-        Self { msg, link }
+impl<H: TransportHandle, E: TransportError> Incoming<H, E> {
+    pub(crate) fn new(msg: Received<H>, link: Arc<dyn Link>) -> Self {
+        Self {
+            msg,
+            link,
+            error: PhantomData,
+        }
     }
 
     /// The transactional header.
@@ -297,23 +483,23 @@ impl Incoming {
         self.msg.body.len()
     }
 
-    /// The body's wire bytes as they arrived, before validation (each handle slot holds
-    /// a presence marker; the fds travel beside the bytes).
+    /// The body's wire bytes as they arrived, before validation (each handle slot
+    /// holds a presence marker; the handles travel beside the bytes).
     pub fn body(&self) -> &[u8] {
         &self.msg.body
     }
 
-    /// The number of fds that came with the message.
-    pub fn fd_count(&self) -> usize {
-        self.msg.fds.len()
+    /// The number of handles that came with the message.
+    pub fn handle_count(&self) -> usize {
+        self.msg.handles.len()
     }
 
     /// Validates the body as a `T`, in place (no copy): the result reads its fields
-    /// through [`Decoded::view`] and owns the fds. A body that is not a valid `T`
-    /// (including fds it has no slot for, or fds of the wrong type or rights) is
-    /// [`Error::Malformed`], which closes the connection; every fd of the message is
-    /// closed.
-    pub fn decode<T: Decode<OwnedFd>>(self) -> Result<Decoded<T, OwnedFd>> {
+    /// through [`Decoded::view`] and owns the handles. A body that is not a valid `T`
+    /// (including handles it has no slot for, or handles of the wrong type or rights)
+    /// is a `Malformed` error, which closes the connection; every handle of the
+    /// message is closed.
+    pub fn decode<T: Decode<H>>(self) -> Result<Decoded<T, H>, E> {
         let opts = self.link.decode_options();
         self.msg.decode(&opts).inspect_err(|e| {
             self.link.close(Closed::from_error(e));
@@ -321,302 +507,27 @@ impl Incoming {
     }
 
     /// Refuses the message (an ordinal this end does not know, say): closes the
-    /// connection with `reason` and the message's fds.
+    /// connection with `reason` and the message's handles.
     pub fn reject(self, reason: &str) {
         self.link.close(Closed::Local(reason.into()));
     }
 }
 
-impl core::fmt::Debug for Incoming {
+#[cfg(any(target_os = "linux", target_os = "android"))]
+impl<E: TransportError> Incoming<std::os::fd::OwnedFd, E> {
+    /// The number of fds that came with the message.
+    pub fn fd_count(&self) -> usize {
+        self.handle_count()
+    }
+}
+
+impl<H: TransportHandle, E: TransportError> core::fmt::Debug for Incoming<H, E> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Incoming")
             .field("txid", &self.txid())
             .field("ordinal", &format_args!("{:#x}", self.ordinal()))
             .field("body_len", &self.body_len())
-            .field("fds", &self.fd_count())
+            .field(H::PLURAL, &self.handle_count())
             .finish()
-    }
-}
-
-/// The state of one call in flight.
-#[derive(Debug)]
-enum Call {
-    /// Sent, no reply yet.
-    Waiting { ordinal: u64 },
-    /// The reply is here, for the caller to take.
-    Replied(Received),
-    /// The caller gave up: the reply will be dropped when it comes (its txid stays
-    /// reserved until then).
-    Abandoned { ordinal: u64 },
-}
-
-/// The client side's bookkeeping: transaction ids in flight, replies and events that
-/// arrived for someone else, whether a caller is reading the socket, and whether the
-/// connection is closed.
-#[derive(Debug)]
-pub(crate) struct ClientState {
-    next_txid: u32,
-    calls: HashMap<u32, Call>,
-    events: VecDeque<Received>,
-    max_queued: usize,
-    /// Whether a caller is in `recv` on the socket (it alone reads).
-    pub(crate) reading: bool,
-    /// The receive buffers, reused for every message; taken by the reader.
-    pub(crate) buffers: Option<(BytesMut, Vec<OwnedFd>)>,
-    pub(crate) closed: Option<Closed>,
-}
-
-/// Transaction ids are drawn from `1..=MAX_TXID`, counting up and wrapping; 0 means a
-/// one-way message or an event.
-const MAX_TXID: u32 = 0x7FFF_FFFF;
-
-impl ClientState {
-    pub(crate) fn new(max_queued: usize) -> Self {
-        Self {
-            next_txid: 1,
-            calls: HashMap::new(),
-            events: VecDeque::new(),
-            max_queued,
-            reading: false,
-            buffers: Some((BytesMut::new(), Vec::new())),
-            closed: None,
-        }
-    }
-
-    /// Fails if the connection is closed.
-    pub(crate) fn check_open(&self) -> Result<()> {
-        match &self.closed {
-            Some(closed) => Err(closed.error()),
-            None => Ok(()),
-        }
-    }
-
-    /// Reserves a transaction id for a call of `ordinal`: the next one not in flight.
-    pub(crate) fn begin_call(&mut self, ordinal: u64) -> Result<u32> {
-        self.check_open()?;
-        // At most `calls.len()` ids are taken, so this ends within `calls.len() + 1`
-        // steps (the map would need 2^31 entries to be full).
-        loop {
-            let txid = self.next_txid;
-            self.next_txid = if txid >= MAX_TXID { 1 } else { txid + 1 };
-            if let std::collections::hash_map::Entry::Vacant(slot) = self.calls.entry(txid) {
-                slot.insert(Call::Waiting { ordinal });
-                return Ok(txid);
-            }
-        }
-    }
-
-    /// Forgets a call whose request was never sent.
-    pub(crate) fn cancel_call(&mut self, txid: u32) {
-        self.calls.remove(&txid);
-    }
-
-    /// Gives up on a call that was sent: a reply already here is dropped (its fds
-    /// closed); one still to come will be.
-    pub(crate) fn abandon_call(&mut self, txid: u32) {
-        match self.calls.remove(&txid) {
-            // After the close no reply comes: the txid is free at once.
-            Some(Call::Waiting { ordinal } | Call::Abandoned { ordinal })
-                if self.closed.is_none() =>
-            {
-                self.calls.insert(txid, Call::Abandoned { ordinal });
-            }
-            Some(Call::Replied(reply)) => drop(reply),
-            _ => {}
-        }
-    }
-
-    /// The reply to call `txid` if it is here (`Some(Ok)`), the error that closed the
-    /// connection (`Some(Err)`, the call forgotten), or `None` to wait.
-    pub(crate) fn take_reply(&mut self, txid: u32) -> Option<Result<Received>> {
-        if let Some(Call::Replied(_)) = self.calls.get(&txid) {
-            if let Some(Call::Replied(reply)) = self.calls.remove(&txid) {
-                return Some(Ok(reply));
-            }
-        }
-        if let Some(closed) = &self.closed {
-            self.calls.remove(&txid);
-            return Some(Err(closed.error()));
-        }
-        None
-    }
-
-    /// The next event if one is queued, the error that closed the connection, or `None`
-    /// to wait.
-    pub(crate) fn take_event(&mut self) -> Option<Result<Received>> {
-        if let Some(event) = self.events.pop_front() {
-            return Some(Ok(event));
-        }
-        self.closed.as_ref().map(|closed| Err(closed.error()))
-    }
-
-    /// Files a message the reader received: a reply goes to its call, an event (txid
-    /// 0) to the queue. Any error is terminal, and `msg` (its fds) is dropped.
-    pub(crate) fn route(&mut self, msg: Received) -> Result<()> {
-        let txid = msg.txid();
-        if txid == 0 {
-            if self.events.len() >= self.max_queued {
-                return Err(Error::QueueFull {
-                    limit: self.max_queued,
-                });
-            }
-            self.events.push_back(msg);
-            return Ok(());
-        }
-        let expected = match self.calls.get(&txid) {
-            Some(Call::Waiting { ordinal } | Call::Abandoned { ordinal }) => *ordinal,
-            Some(Call::Replied(_)) | None => return Err(Error::UnexpectedTxid { txid }),
-        };
-        if msg.ordinal() != expected {
-            return Err(Error::UnexpectedOrdinal {
-                txid,
-                expected,
-                found: msg.ordinal(),
-            });
-        }
-        match self.calls.remove(&txid) {
-            Some(Call::Waiting { .. }) => {
-                self.calls.insert(txid, Call::Replied(msg));
-            }
-            // Nobody waits for it: the reply and its fds are dropped, the txid freed.
-            _ => drop(msg),
-        }
-        Ok(())
-    }
-
-    /// Records that the connection is closed (keeping the first reason) and drops every
-    /// queued message. Calls in flight learn it when they look.
-    pub(crate) fn close(&mut self, reason: Closed) {
-        if self.closed.is_none() {
-            self.closed = Some(reason);
-        }
-        self.events.clear();
-        self.calls
-            .retain(|_, call| matches!(call, Call::Waiting { .. }));
-    }
-}
-
-/// The server side's bookkeeping: two-way requests not answered yet, and whether the
-/// connection is closed.
-#[derive(Debug, Default)]
-pub(crate) struct ServerState {
-    in_flight: HashSet<u32>,
-    pub(crate) closed: Option<Closed>,
-}
-
-impl ServerState {
-    /// Fails if the connection is closed.
-    pub(crate) fn check_open(&self) -> Result<()> {
-        match &self.closed {
-            Some(closed) => Err(closed.error()),
-            None => Ok(()),
-        }
-    }
-
-    /// Registers a received request: a two-way one (nonzero txid) must not reuse the
-    /// txid of one still in flight. An error is terminal.
-    pub(crate) fn begin_request(&mut self, txid: u32) -> Result<()> {
-        self.check_open()?;
-        if txid != 0 && !self.in_flight.insert(txid) {
-            return Err(Error::DuplicateTxid { txid });
-        }
-        Ok(())
-    }
-
-    /// The request `txid` was answered (or will never be).
-    pub(crate) fn end_request(&mut self, txid: u32) {
-        self.in_flight.remove(&txid);
-    }
-
-    /// Records that the connection is closed (keeping the first reason).
-    pub(crate) fn close(&mut self, reason: Closed) {
-        if self.closed.is_none() {
-            self.closed = Some(reason);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn reply(txid: u32, ordinal: u64) -> Received {
-        Received {
-            header: TransactionHeader::new(txid, ordinal, 0),
-            body: BytesMut::new(),
-            fds: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn txids_skip_zero_and_those_in_flight() {
-        let mut state = ClientState::new(4);
-        state.next_txid = MAX_TXID;
-        assert_eq!(state.begin_call(7).unwrap(), MAX_TXID);
-        assert_eq!(state.begin_call(7).unwrap(), 1, "wraps past 0");
-        assert_eq!(state.begin_call(7).unwrap(), 2);
-        state.next_txid = MAX_TXID;
-        assert_eq!(
-            state.begin_call(7).unwrap(),
-            3,
-            "MAX_TXID, 1 and 2 are in flight"
-        );
-    }
-
-    #[test]
-    fn an_abandoned_call_keeps_its_txid_until_the_reply() {
-        let mut state = ClientState::new(4);
-        let txid = state.begin_call(9).unwrap();
-        state.abandon_call(txid);
-        state.next_txid = txid;
-        assert_ne!(state.begin_call(9).unwrap(), txid, "still reserved");
-        state.route(reply(txid, 9)).unwrap();
-        state.next_txid = txid;
-        assert_eq!(state.begin_call(9).unwrap(), txid, "free again");
-    }
-
-    #[test]
-    fn routing_rejects_strangers() {
-        let mut state = ClientState::new(1);
-        let txid = state.begin_call(5).unwrap();
-        assert!(matches!(
-            state.route(reply(txid + 1, 5)),
-            Err(Error::UnexpectedTxid { .. })
-        ));
-        assert!(matches!(
-            state.route(reply(txid, 6)),
-            Err(Error::UnexpectedOrdinal {
-                expected: 5,
-                found: 6,
-                ..
-            })
-        ));
-        state.route(reply(txid, 5)).unwrap();
-        assert!(matches!(
-            state.route(reply(txid, 5)),
-            Err(Error::UnexpectedTxid { .. })
-        ));
-        state.route(reply(0, 1)).unwrap();
-        assert!(matches!(
-            state.route(reply(0, 1)),
-            Err(Error::QueueFull { limit: 1 })
-        ));
-        assert!(state.take_reply(txid).unwrap().is_ok());
-        state.close(Closed::Peer);
-        assert!(matches!(state.take_event(), Some(Err(Error::PeerClosed))));
-    }
-
-    #[test]
-    fn a_server_refuses_a_txid_in_flight() {
-        let mut state = ServerState::default();
-        state.begin_request(0).unwrap();
-        state.begin_request(0).unwrap();
-        state.begin_request(3).unwrap();
-        assert!(matches!(
-            state.begin_request(3),
-            Err(Error::DuplicateTxid { txid: 3 })
-        ));
-        state.end_request(3);
-        state.begin_request(3).unwrap();
     }
 }

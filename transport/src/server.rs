@@ -1,121 +1,89 @@
-//! The blocking server: requests received with a responder that answers with the
-//! request's transaction id, and events.
+//! The server, over any channel: requests received with a responder that answers with
+//! the request's transaction id, and events. The blocking methods are here; the async
+//! ones (on an `AsyncChannel`) are in `async_server.rs`.
 
-use std::os::fd::OwnedFd;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use bytes::BytesMut;
-use handoff_codec::{Decode, DecodeOptions, Decoded, Encode};
+use handoff_codec::{Decode, Decoded, Encode};
 use handoff_wire::TransactionHeader;
 
-use crate::client::lock;
-use crate::message::{Closed, Link, Outgoing, Received, ServerState};
-use crate::{Channel, Error, Incoming, Options, Result};
+use crate::endpoint::{Buffers, Endpoint, Kit, RawChannel, Transport, lock};
+use crate::message::{Closed, Incoming, Link, Options, Received};
+use crate::state::ServerState;
+
+/// A server's shared part.
+pub(crate) type ServerInner<C> = Endpoint<C, ServerState<<C as Transport>::Error>>;
 
 /// The serving end of a connection: receives requests ([`Server::recv`]), answers the
 /// two-way ones through their [`Responder`], and sends events
-/// ([`Server::send_event`]).
+/// ([`Server::send_event`]), over the channel `C`.
 ///
 /// Every message carries the 16-byte transactional header; a reply carries the txid
 /// and the ordinal of its request. Anything wrong with a received message (a bad
 /// header, a body that is not the expected type, a two-way request reusing the txid of
-/// one not answered yet, fds over the limits) is terminal, as in FIDL: the connection
-/// is shut down, the message's fds closed, and every later call fails with
-/// [`Error::Closed`] (or [`Error::PeerClosed`] once the peer is gone).
+/// one not answered yet, handles over the limits) is terminal, as in FIDL: the
+/// connection is shut down, the message's handles closed, and every later call fails
+/// with the platform's `Error::Closed` (or `Error::PeerClosed` once the peer is gone).
 ///
-/// The server is `Sync` and cheap to clone: one thread may receive while others reply.
-#[derive(Clone)]
-pub struct Server {
-    inner: Arc<ServerInner>,
+/// The server is `Sync` and cheap to clone: one thread (or task) may receive while
+/// others reply. On an `AsyncChannel` (the `AsyncServer`), dropping `recv` before it
+/// completes takes no request.
+pub struct Server<C: Transport> {
+    pub(crate) inner: Arc<ServerInner<C>>,
 }
 
-struct ServerInner {
-    channel: Channel,
-    decode: DecodeOptions,
-    out: Mutex<Outgoing>,
-    /// The receive buffers, reused for every message; held by the one receiving.
-    reader: Mutex<(BytesMut, Vec<OwnedFd>)>,
-    state: Mutex<ServerState>,
-}
-
-impl Link for ServerInner {
-    fn decode_options(&self) -> DecodeOptions {
-        self.decode
-    }
-
-    fn close(&self, reason: Closed) {
-        lock(&self.state).close(reason);
-        self.channel.shutdown();
-    }
-}
-
-impl ServerInner {
-    fn closed_error(&self) -> Option<Error> {
-        lock(&self.state).closed.as_ref().map(Closed::error)
-    }
-
-    /// Closes the connection for `e`, unless it was closed already; returns the error
-    /// to report (the first reason).
-    fn fail(&self, e: Error) -> Error {
-        let e = self.closed_error().unwrap_or(e);
-        self.close(Closed::from_error(&e));
-        e
-    }
-
-    fn send<T: Encode<OwnedFd>>(&self, header: TransactionHeader, body: T) -> Result<()> {
-        if let Some(e) = self.closed_error() {
-            return Err(e);
-        }
-        match self
-            .channel
-            .send_message(&mut lock(&self.out), header, body)
-        {
-            Err(e @ Error::PeerClosed) => Err(self.fail(e)),
-            other => other,
+impl<C: Transport> Clone for Server<C> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
         }
     }
 }
 
-impl Server {
+impl<C: Transport> Server<C> {
     /// A server on `channel` with the default [`Options`].
-    pub fn new(channel: Channel) -> Self {
+    pub fn new(channel: C) -> Self {
         Self::with_options(channel, Options::DEFAULT)
     }
 
-    /// A server on `channel`. Messages are bounded by the channel's
-    /// [`Limits`](crate::Limits), both ways.
-    pub fn with_options(channel: Channel, options: Options) -> Self {
-        let limits = channel.limits();
+    /// A server on `channel`. Messages are bounded by the channel's limits, both ways.
+    pub fn with_options(channel: C, options: Options) -> Self {
         Self {
-            inner: Arc::new(ServerInner {
-                decode: options.decode_options(&limits),
-                out: Mutex::new(Outgoing::new(options.codec_limits(&limits))),
-                reader: Mutex::new((BytesMut::new(), Vec::new())),
-                state: Mutex::new(ServerState::default()),
-                channel,
-            }),
+            inner: Arc::new(Endpoint::new(channel, &options, ServerState::default())),
         }
     }
 
-    /// Waits for the next request. Its header is validated here; its body is decoded
-    /// with [`Request::decode`] once its ordinal says what it is.
-    pub fn recv(&self) -> Result<Request> {
-        let mut reader = lock(&self.inner.reader);
-        if let Some(e) = self.inner.closed_error() {
-            return Err(e);
-        }
-        let (buf, fds) = &mut *reader;
-        let received = self
-            .inner
-            .channel
-            .recv(buf, fds)
-            .and_then(|()| Received::take(buf, fds))
-            .and_then(|msg| {
-                lock(&self.inner.state).begin_request(msg.txid())?;
-                Ok(msg)
-            });
-        drop(reader);
-        let msg = received.map_err(|e| self.inner.fail(e))?;
+    /// Closes the connection: the peer reads the end of the stream, and every later
+    /// call fails with the platform's `Error::Closed`.
+    pub fn close(&self) {
+        self.inner.close_here();
+    }
+
+    /// Whether the connection is closed.
+    pub fn is_closed(&self) -> bool {
+        self.inner.closed_error().is_some()
+    }
+
+    /// Takes the message received into `buffers` (`received` says how the receive
+    /// went) as a request: its header is checked and a two-way request registered.
+    pub(crate) fn admit(
+        &self,
+        received: Result<(), C::Error>,
+        buffers: &mut Buffers<C>,
+    ) -> Result<Received<C::Handle>, C::Error> {
+        let (buf, handles) = buffers;
+        let msg = Received::take(received, buf, handles)?;
+        lock(&self.inner.state).begin_request(msg.txid())?;
+        Ok(msg)
+    }
+
+    /// The request for what [`Server::admit`] said (once the receive buffers are
+    /// released): an error closes the connection.
+    pub(crate) fn request(
+        &self,
+        admitted: Result<Received<C::Handle>, C::Error>,
+    ) -> Result<Request<C>, C::Error> {
+        let msg = admitted.map_err(|e| self.inner.fail(e))?;
         let responder = (msg.txid() != 0).then(|| Responder {
             inner: self.inner.clone(),
             header: TransactionHeader::new(msg.txid(), msg.ordinal(), msg.header.dynamic_flags),
@@ -126,46 +94,46 @@ impl Server {
             responder,
         })
     }
+}
+
+impl<C: RawChannel> Server<C> {
+    /// Waits for the next request. Its header is validated here; its body is decoded
+    /// with [`Request::decode`] once its ordinal says what it is.
+    pub fn recv(&self) -> Result<Request<C>, C::Error> {
+        let mut reader = lock(&self.inner.reader);
+        self.inner.check_open()?;
+        let (buf, handles) = &mut *reader;
+        let received = self.inner.channel.recv_raw(buf, handles);
+        let admitted = self.admit(received, &mut reader);
+        drop(reader);
+        self.request(admitted)
+    }
 
     /// Sends an event (txid 0) of `ordinal` with `body`.
     ///
-    /// Before sending, each fd is checked against the object type its slot declares and
-    /// narrowed to the declared rights ([`Error::WrongHandleType`],
-    /// [`Error::HandleRights`]); the fds are closed on return, sent or not.
-    pub fn send_event<T: Encode<OwnedFd>>(&self, ordinal: u64, body: T) -> Result<()> {
+    /// Before sending, each handle is checked against the object type its slot
+    /// declares and narrowed to the declared rights (`Error::WrongHandleType`,
+    /// `Error::HandleRights`); none is left here on return: each one was sent (the
+    /// peer has it), or closed.
+    pub fn send_event<T: Encode<C::Handle>>(&self, ordinal: u64, body: T) -> Result<(), C::Error> {
         self.inner.send(TransactionHeader::new(0, ordinal, 0), body)
-    }
-
-    /// Closes the connection: the peer reads the end of the stream, and every later
-    /// call fails with [`Error::Closed`].
-    pub fn close(&self) {
-        self.inner.close(Closed::Local("closed by this end".into()));
-    }
-
-    /// Whether the connection is closed.
-    pub fn is_closed(&self) -> bool {
-        self.inner.closed_error().is_some()
     }
 }
 
-impl core::fmt::Debug for Server {
+impl<C: Transport> core::fmt::Debug for Server<C> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Server")
-            .field("channel", &self.inner.channel)
-            .field("closed", &self.is_closed())
-            .finish()
+        self.inner.debug("Server", f)
     }
 }
 
 /// A received request: its message, and for a two-way request (nonzero txid) the
 /// [`Responder`] that answers it.
-#[derive(Debug)]
-pub struct Request {
-    incoming: Incoming,
-    responder: Option<Responder>,
+pub struct Request<C: Transport> {
+    incoming: Incoming<C::Handle, C::Error>,
+    responder: Option<Responder<C>>,
 }
 
-impl Request {
+impl<C: Transport> Request<C> {
     /// The method ordinal.
     pub fn ordinal(&self) -> u64 {
         self.incoming.ordinal()
@@ -182,13 +150,16 @@ impl Request {
     }
 
     /// The message itself.
-    pub fn incoming(&self) -> &Incoming {
+    pub fn incoming(&self) -> &Incoming<C::Handle, C::Error> {
         &self.incoming
     }
 
     /// Validates the body as a `T` (see [`Incoming::decode`]) and hands out the
     /// responder of a two-way request. A malformed body closes the connection.
-    pub fn decode<T: Decode<OwnedFd>>(self) -> Result<(Decoded<T, OwnedFd>, Option<Responder>)> {
+    #[allow(clippy::type_complexity)] // The channel's handle and error types, spelt out.
+    pub fn decode<T: Decode<C::Handle>>(
+        self,
+    ) -> Result<(Decoded<T, C::Handle>, Option<Responder<C>>), C::Error> {
         // On error the connection is closed first, so dropping the responder then
         // changes nothing.
         let decoded = self.incoming.decode()?;
@@ -196,8 +167,18 @@ impl Request {
     }
 
     /// The message and the responder.
-    pub fn into_parts(self) -> (Incoming, Option<Responder>) {
+    #[allow(clippy::type_complexity)] // The channel's handle and error types, spelt out.
+    pub fn into_parts(self) -> (Incoming<C::Handle, C::Error>, Option<Responder<C>>) {
         (self.incoming, self.responder)
+    }
+}
+
+impl<C: Transport> core::fmt::Debug for Request<C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct(&format!("{}Request", C::Kit::PREFIX))
+            .field("incoming", &self.incoming)
+            .field("responder", &self.responder)
+            .finish()
     }
 }
 
@@ -206,15 +187,16 @@ impl Request {
 ///
 /// The caller waits for the reply, so a request must be answered: dropping the
 /// responder without replying closes the connection (the caller's call then fails
-/// instead of waiting forever), and so does a reply that cannot be sent.
+/// instead of waiting forever), and so does a reply that cannot be sent. On an
+/// `AsyncChannel`, so does dropping the `reply` future before the reply is sent.
 #[must_use = "dropping a responder without replying closes the connection"]
-pub struct Responder {
-    inner: Arc<ServerInner>,
-    header: TransactionHeader,
-    done: bool,
+pub struct Responder<C: Transport> {
+    pub(crate) inner: Arc<ServerInner<C>>,
+    pub(crate) header: TransactionHeader,
+    pub(crate) done: bool,
 }
 
-impl Responder {
+impl<C: Transport> Responder<C> {
     /// The request's transaction id.
     pub fn txid(&self) -> u32 {
         self.header.txid.get()
@@ -225,18 +207,27 @@ impl Responder {
         self.header.ordinal.get()
     }
 
-    /// Sends the reply. Its fds get the dispositions of their slots, as in
-    /// [`Server::send_event`]; if it cannot be encoded or sent, the connection is
-    /// closed.
-    pub fn reply<T: Encode<OwnedFd>>(mut self, body: T) -> Result<()> {
+    /// The reply went out (`result`), or could not: the request is answered either
+    /// way, and a reply that failed closes the connection.
+    pub(crate) fn replied(mut self, result: Result<(), C::Error>) -> Result<(), C::Error> {
         self.done = true;
-        let result = self.inner.send(self.header, body);
         lock(&self.inner.state).end_request(self.txid());
         result.map_err(|e| self.inner.fail(e))
     }
 }
 
-impl Drop for Responder {
+impl<C: RawChannel> Responder<C> {
+    /// Sends the reply. Its handles get the dispositions of their slots, as in
+    /// [`Server::send_event`]; if it cannot be encoded or sent, the connection is
+    /// closed.
+    pub fn reply<T: Encode<C::Handle>>(mut self, body: T) -> Result<(), C::Error> {
+        self.done = true;
+        let result = self.inner.send(self.header, body);
+        self.replied(result)
+    }
+}
+
+impl<C: Transport> Drop for Responder<C> {
     fn drop(&mut self) {
         if !self.done {
             lock(&self.inner.state).end_request(self.txid());
@@ -250,9 +241,9 @@ impl Drop for Responder {
     }
 }
 
-impl core::fmt::Debug for Responder {
+impl<C: Transport> core::fmt::Debug for Responder<C> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Responder")
+        f.debug_struct(&format!("{}Responder", C::Kit::PREFIX))
             .field("txid", &self.txid())
             .field("ordinal", &format_args!("{:#x}", self.ordinal()))
             .finish()

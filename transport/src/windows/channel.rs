@@ -9,17 +9,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use bytes::BytesMut;
-use handoff_codec::Encode;
 use handoff_codec::handle::windows::{CheckedRawHandle, WinHandle, check_raw_handle};
-use handoff_wire::TransactionHeader;
 use windows_sys::Win32::Foundation::{
     ERROR_BROKEN_PIPE, ERROR_NO_DATA, ERROR_OPERATION_ABORTED, ERROR_PIPE_NOT_CONNECTED,
 };
 
 use super::limits::{Limits, MAX_HANDLES};
-use super::message::Outgoing;
 use super::pipe::{self, Pipe, Transfer, Wait};
 use super::{Error, FrameError, Result};
+use crate::endpoint::sealed::Sealed;
+use crate::endpoint::{Blocking, RawChannel, Transport};
 
 /// The frame header: the byte count and the handle count, 32 bits each.
 const HEADER: usize = 8;
@@ -314,22 +313,6 @@ impl Channel {
         self.send_frame(parts, size, copies)
     }
 
-    /// Encodes `body` after `header` into `out`, applies its dispositions and sends
-    /// it. `out` is left empty whatever happens (its handles pushed or closed).
-    pub(crate) fn send_message<T: Encode<WinHandle>>(
-        &self,
-        out: &mut Outgoing,
-        header: TransactionHeader,
-        body: T,
-    ) -> Result<()> {
-        out.encode(header, body)?;
-        let handles = out.take_handles();
-        let result = check_send(&[IoSlice::new(out.bytes())], handles.len(), &self.limits)
-            .and_then(|size| self.send_frame(&[IoSlice::new(out.bytes())], size, handles));
-        out.clear();
-        result
-    }
-
     /// The peer process handle, for pushing handles.
     fn peer_process(&self) -> Result<BorrowedHandle<'_>> {
         match &self.peer.process {
@@ -421,18 +404,6 @@ impl Channel {
             }
             ERROR_OPERATION_ABORTED if self.pipe.is_shut() => Error::PeerClosed,
             code => Error::Io(pipe::os_error(code)),
-        }
-    }
-
-    /// Shuts the channel down: calls in progress here (from any thread) and later ones
-    /// fail with [`Error::PeerClosed`], and the peer reads the end of the stream (an
-    /// empty pipe message), unless the pipe is full and stays so for 100 ms.
-    pub(crate) fn shutdown(&self) {
-        self.pipe.shut_down();
-        if !self.peer_gone.load(Ordering::Acquire) && !self.end_sent.swap(true, Ordering::AcqRel) {
-            // Best effort: if it cannot be written, the peer learns of the end when the
-            // handle is closed.
-            let _ = self.pipe.write(&[], Wait::ToCompletion, Some(END_WAIT_MS));
         }
     }
 
@@ -610,6 +581,49 @@ impl Drop for Channel {
             let _ = self.recv_frame(&mut buf, &mut handles, Wait::ToCompletion);
             handles.clear();
         }
+    }
+}
+
+impl Sealed for Channel {}
+
+impl Transport for Channel {
+    type Handle = WinHandle;
+    type Error = Error;
+    type Kit = Blocking;
+
+    fn max_bytes(&self) -> usize {
+        self.limits.max_bytes()
+    }
+
+    fn max_handles(&self) -> usize {
+        self.limits.max_handles()
+    }
+
+    /// Shuts the channel down: calls in progress here (from any thread) and later ones
+    /// fail with [`Error::PeerClosed`], and the peer reads the end of the stream (an
+    /// empty pipe message), unless the pipe is full and stays so for 100 ms.
+    fn shutdown(&self) {
+        self.pipe.shut_down();
+        if !self.peer_gone.load(Ordering::Acquire) && !self.end_sent.swap(true, Ordering::AcqRel) {
+            // Best effort: if it cannot be written, the peer learns of the end when the
+            // handle is closed.
+            let _ = self.pipe.write(&[], Wait::ToCompletion, Some(END_WAIT_MS));
+        }
+    }
+}
+
+impl RawChannel for Channel {
+    /// Takes every handle out of `handles`: each one is pushed into the peer, or
+    /// closed.
+    fn send_raw(&self, bytes: &[u8], handles: &mut Vec<WinHandle>) -> Result<()> {
+        let handles = core::mem::take(handles);
+        let parts = [IoSlice::new(bytes)];
+        let size = check_send(&parts, handles.len(), &self.limits)?;
+        self.send_frame(&parts, size, handles)
+    }
+
+    fn recv_raw(&self, buf: &mut BytesMut, handles: &mut Vec<WinHandle>) -> Result<()> {
+        self.recv(buf, handles)
     }
 }
 

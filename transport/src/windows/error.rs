@@ -241,5 +241,7 @@ pub enum Error {
     },
 }
 
+crate::message::transport_error!(Error, TooManyHandles);
+
 /// `Result` with the Windows transport's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;

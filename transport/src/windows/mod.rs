@@ -125,17 +125,27 @@
 //! [`CheckedRawHandle::from_u32`]: handoff_codec::handle::windows::CheckedRawHandle::from_u32
 
 mod channel;
-mod client;
 mod error;
 mod limits;
-mod message;
 mod pipe;
-mod server;
 
+pub use crate::generic::Options;
 pub use channel::{Channel, Listener};
-pub use client::{Client, PendingCall};
 pub use error::{Error, FrameError, Result};
 pub use handoff_codec::handle::windows::WinHandle;
 pub use limits::{Limits, MAX_HANDLES};
-pub use message::{Incoming, Options};
-pub use server::{Request, Responder, Server};
+
+use crate::generic;
+
+/// The calling end of a connection over a [`Channel`]; see [`generic::Client`].
+pub type Client = generic::Client<Channel>;
+/// A call of a [`Client`] whose request was sent; see [`generic::PendingCall`].
+pub type PendingCall<'c> = generic::PendingCall<'c, Channel>;
+/// The serving end of a connection over a [`Channel`]; see [`generic::Server`].
+pub type Server = generic::Server<Channel>;
+/// A request received by a [`Server`]; see [`generic::Request`].
+pub type Request = generic::Request<Channel>;
+/// Answers a two-way request received by a [`Server`]; see [`generic::Responder`].
+pub type Responder = generic::Responder<Channel>;
+/// A received event or request, its handles with it; see [`generic::Incoming`].
+pub type Incoming = generic::Incoming<WinHandle, Error>;
