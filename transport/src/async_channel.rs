@@ -14,7 +14,7 @@ use crate::channel::{Channel, check_seqpacket};
 use crate::endpoint::sealed::Sealed;
 use crate::endpoint::{Endpoint, Tokio, Transport};
 use crate::limits::Limits;
-use crate::message::Outgoing;
+use crate::message::{Outgoing, Received};
 use crate::packet::{self, Mode, is_would_block};
 use crate::state::Connection;
 use crate::{Error, Result};
@@ -203,8 +203,7 @@ impl Transport for AsyncChannel {
 
     /// Shuts the socket down both ways; see [`Channel`]'s.
     fn shutdown(&self) {
-        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
-        let _ = rustix::net::shutdown(self.fd.get_ref(), rustix::net::Shutdown::Both);
+        packet::shutdown(self.fd.get_ref().as_fd());
     }
 }
 
@@ -222,6 +221,22 @@ impl<S: Connection> Endpoint<AsyncChannel, S> {
             .send_message(&mut *self.out.lock().await, header, body)
             .await;
         self.sent(result)
+    }
+
+    /// Waits for the next message (unless the connection is closed) and checks its
+    /// header; see the blocking `Endpoint::receive`. Dropping the future takes no
+    /// message.
+    pub(crate) async fn receive(
+        &self,
+        admit: impl FnOnce(&Received<OwnedFd>) -> Result<()>,
+    ) -> Result<Received<OwnedFd>> {
+        let mut reader = self.reader.lock().await;
+        self.check_open()?;
+        let (buf, fds) = &mut *reader;
+        let received = self.channel.recv(buf, fds).await;
+        let msg = Received::take(received, buf, fds)?;
+        admit(&msg)?;
+        Ok(msg)
     }
 }
 

@@ -3,32 +3,23 @@
 
 use std::os::fd::OwnedFd;
 
-use bytes::BytesMut;
 use handoff_codec::{Decode, Decoded, Encode};
 use handoff_wire::TransactionHeader;
 
 use crate::client::{Client, ClientInner, PendingCall};
 use crate::endpoint::{Transport, lock};
-use crate::message::{Incoming, Received};
+use crate::message::Incoming;
 use crate::state::{ClientState, Turn};
 use crate::{AsyncChannel, Error, Result};
 
-/// The reader's turn: holds the receive buffers, and on drop (the read done, or the
-/// future dropped) gives them back and lets another waiter read.
-struct Reading<'a> {
-    inner: &'a ClientInner<AsyncChannel>,
-    buf: BytesMut,
-    handles: Vec<OwnedFd>,
-}
+/// The reader's turn: on drop (the read done, or the future dropped) lets another
+/// waiter read.
+struct Reading<'a>(&'a ClientInner<AsyncChannel>);
 
 impl Drop for Reading<'_> {
     fn drop(&mut self) {
-        let (buf, handles) = (
-            core::mem::take(&mut self.buf),
-            core::mem::take(&mut self.handles),
-        );
-        lock(&self.inner.state).end_read(buf, handles);
-        self.inner.wake.notify_waiters();
+        lock(&self.0.state).end_read();
+        self.0.wake.notify_waiters();
     }
 }
 
@@ -82,22 +73,16 @@ impl Client<AsyncChannel> {
             let mut notified = core::pin::pin!(notified);
             notified.as_mut().enable();
             let turn = lock(&inner.state).turn(&mut take);
-            let (buf, handles) = match turn {
+            match turn {
                 Turn::Done(found) => return found,
-                Turn::Read(buf, handles) => (buf, handles),
+                Turn::Read => {}
                 Turn::Wait => {
                     notified.await;
                     continue;
                 }
-            };
-            let mut reading = Reading {
-                inner,
-                buf,
-                handles,
-            };
-            let Reading { buf, handles, .. } = &mut reading;
-            let received = inner.channel.recv(buf, handles).await;
-            let received = Received::take(received, buf, handles);
+            }
+            let reading = Reading(inner);
+            let received = inner.receive(|_| Ok(())).await;
             let filed = lock(&inner.state).file(received, &mut take);
             drop(reading);
             if let Err(e) = filed {

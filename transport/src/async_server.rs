@@ -13,13 +13,8 @@ impl Server<AsyncChannel> {
     /// Waits for the next request; see [`Server::recv`]. Dropping the future before it
     /// completes takes no request.
     pub async fn recv(&self) -> Result<Request<AsyncChannel>> {
-        let mut reader = self.inner.reader.lock().await;
-        self.inner.check_open()?;
-        let (buf, handles) = &mut *reader;
-        let received = self.inner.channel.recv(buf, handles).await;
-        let admitted = self.admit(received, &mut reader);
-        drop(reader);
-        self.request(admitted)
+        let received = self.inner.receive(|msg| self.admit(msg)).await;
+        self.request(received)
     }
 
     /// Sends an event; see [`Server::send_event`].

@@ -188,8 +188,7 @@ impl Transport for Channel {
     /// Shuts the socket down both ways: the peer reads the end of the stream, and calls
     /// here (from any thread) fail with [`Error::PeerClosed`].
     fn shutdown(&self) {
-        // Fails only with ENOTCONN, when the socket is no longer connected anyway.
-        let _ = rustix::net::shutdown(&self.fd, rustix::net::Shutdown::Both);
+        packet::shutdown(self.fd.as_fd());
     }
 }
 

@@ -150,9 +150,9 @@ impl<C: RawChannel> Client<C> {
         let inner = &*self.inner;
         let mut state = lock(&inner.state);
         loop {
-            let (mut buf, mut handles) = match state.turn(&mut take) {
+            match state.turn(&mut take) {
                 Turn::Done(found) => return found,
-                Turn::Read(buf, handles) => (buf, handles),
+                Turn::Read => {}
                 Turn::Wait => {
                     state = inner
                         .wake
@@ -160,13 +160,12 @@ impl<C: RawChannel> Client<C> {
                         .unwrap_or_else(PoisonError::into_inner);
                     continue;
                 }
-            };
+            }
             // Nobody else reads: this caller does, without holding the lock.
             drop(state);
-            let received = inner.channel.recv_raw(&mut buf, &mut handles);
-            let received = Received::take(received, &mut buf, &mut handles);
+            let received = inner.receive(|_| Ok(()));
             state = lock(&inner.state);
-            state.end_read(buf, handles);
+            state.end_read();
             let filed = state.file(received, &mut take);
             inner.wake.notify_all();
             if let Err(e) = filed {

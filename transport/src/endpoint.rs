@@ -32,7 +32,8 @@ pub trait Transport: sealed::Sealed + Send + Sync + core::fmt::Debug + 'static {
     type Handle: TransportHandle;
     /// The platform's error.
     type Error: TransportError;
-    /// How an endpoint on this channel waits: [`Blocking`] or on tokio's reactor.
+    /// How an endpoint on this channel waits: blocking (the channel is a
+    /// [`RawChannel`]) or on tokio's reactor.
     type Kit: Kit;
 
     /// The most bytes one message may have, both ways.
@@ -131,9 +132,6 @@ impl Kit for Tokio {
     }
 }
 
-/// The receive buffers of an endpoint, reused for every message.
-pub(crate) type Buffers<C> = (BytesMut, Vec<<C as Transport>::Handle>);
-
 /// A lock of `C`'s kit.
 pub(crate) type KitLock<C, T> = <<C as Transport>::Kit as Kit>::Lock<T>;
 
@@ -147,9 +145,8 @@ pub(crate) struct Endpoint<C: Transport, S> {
     pub(crate) state: Mutex<S>,
     /// Callers waiting for another to read (on a client).
     pub(crate) wake: <C::Kit as Kit>::Wake,
-    /// The receive buffers, held by the one receiving (on a server; a client's move
-    /// between its waiting callers in its state).
-    pub(crate) reader: KitLock<C, Buffers<C>>,
+    /// The receive buffers, reused for every message, held by the one receiving.
+    pub(crate) reader: KitLock<C, (BytesMut, Vec<C::Handle>)>,
 }
 
 impl<C: Transport, S: Connection> Endpoint<C, S> {
@@ -239,6 +236,21 @@ impl<C: RawChannel, S: Connection> Endpoint<C, S> {
         self.check_open()?;
         let result = send_message(&self.channel, &mut lock(&self.out), header, body);
         self.sent(result)
+    }
+
+    /// Waits for the next message (unless the connection is closed) and checks its
+    /// header; `admit` looks at it before the next one can be received.
+    pub(crate) fn receive(
+        &self,
+        admit: impl FnOnce(&Received<C::Handle>) -> Result<(), C::Error>,
+    ) -> Result<Received<C::Handle>, C::Error> {
+        let mut reader = lock(&self.reader);
+        self.check_open()?;
+        let (buf, handles) = &mut *reader;
+        let received = self.channel.recv_raw(buf, handles);
+        let msg = Received::take(received, buf, handles)?;
+        admit(&msg)?;
+        Ok(msg)
     }
 }
 

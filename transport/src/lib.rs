@@ -215,7 +215,7 @@ pub mod generic {
     //! and an async endpoint on one platform hand out the same messages.
 
     pub use crate::client::{Client, PendingCall};
-    pub use crate::endpoint::{Blocking, RawChannel, Transport};
+    pub use crate::endpoint::{RawChannel, Transport};
     pub use crate::message::{Incoming, Options};
     pub use crate::server::{Request, Responder, Server};
 }

@@ -113,6 +113,8 @@ pub enum MessageError {
         /// The limit.
         limit: usize,
     },
+    /// Send: a message of no bytes.
+    EmptyMessage,
     /// Send: the body could not be encoded.
     Encode(handoff_codec::Error),
     /// Send: a handle is not of the object type its slot declares.
@@ -191,6 +193,7 @@ macro_rules! transport_error {
                 match e {
                     M::TooManyHandles { count, limit } => Self::$too_many_handles { count, limit },
                     M::MessageTooLarge { size, limit } => Self::MessageTooLarge { size, limit },
+                    M::EmptyMessage => Self::EmptyMessage,
                     M::Encode(e) => Self::Encode(e),
                     M::WrongHandleType {
                         index,
@@ -234,6 +237,41 @@ macro_rules! transport_error {
     };
 }
 pub(crate) use transport_error;
+
+/// Checks a message about to be sent against a channel's limits, before any system
+/// call: its size (the sum of `parts`) must be at least 1 and at most `max_bytes`, and
+/// its number of handles at most each of `handle_limits` (the first one exceeded is
+/// the error's). Returns the size.
+pub(crate) fn check_send(
+    parts: &[std::io::IoSlice<'_>],
+    max_bytes: usize,
+    handles: usize,
+    handle_limits: &[usize],
+) -> Result<usize, MessageError> {
+    let size = parts
+        .iter()
+        .try_fold(0usize, |acc, p| acc.checked_add(p.len()))
+        .ok_or(MessageError::MessageTooLarge {
+            size: usize::MAX,
+            limit: max_bytes,
+        })?;
+    if size == 0 {
+        return Err(MessageError::EmptyMessage);
+    }
+    if size > max_bytes {
+        return Err(MessageError::MessageTooLarge {
+            size,
+            limit: max_bytes,
+        });
+    }
+    match handle_limits.iter().find(|&&limit| handles > limit) {
+        Some(&limit) => Err(MessageError::TooManyHandles {
+            count: handles,
+            limit,
+        }),
+        None => Ok(size),
+    }
+}
 
 /// The encoder side of an endpoint: one reusable [`MessageBuf`] (and a spare handle
 /// vector) for every message it sends.

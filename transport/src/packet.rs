@@ -13,6 +13,7 @@ use rustix::net::{
 
 use crate::cmsg::ControlSpace;
 use crate::limits::{Limits, SCM_MAX_FD};
+use crate::message::{self, TransportError};
 use crate::{Error, Result};
 
 /// Whether a call may wait for the socket.
@@ -39,42 +40,22 @@ fn retry<T>(mut f: impl FnMut() -> rustix::io::Result<T>) -> rustix::io::Result<
     }
 }
 
+/// Shuts `socket` down both ways.
+pub(crate) fn shutdown(socket: BorrowedFd<'_>) {
+    // Fails only with ENOTCONN, when the socket is no longer connected anyway.
+    let _ = rustix::net::shutdown(socket, rustix::net::Shutdown::Both);
+}
+
 /// Whether `e` is `EAGAIN` from a [`Mode::NoWait`] call.
 pub(crate) fn is_would_block(e: &Error) -> bool {
     matches!(e, Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock)
 }
 
-/// Checks a message against the limits before any system call.
+/// Checks a message against the limits before any system call: at most
+/// `SCM_MAX_FD` fds, and the channel's limits.
 pub(crate) fn check_send(parts: &[IoSlice<'_>], fds: usize, limits: &Limits) -> Result<usize> {
-    let size = parts
-        .iter()
-        .try_fold(0usize, |acc, p| acc.checked_add(p.len()))
-        .ok_or(Error::MessageTooLarge {
-            size: usize::MAX,
-            limit: limits.max_bytes(),
-        })?;
-    if size == 0 {
-        return Err(Error::EmptyMessage);
-    }
-    if size > limits.max_bytes() {
-        return Err(Error::MessageTooLarge {
-            size,
-            limit: limits.max_bytes(),
-        });
-    }
-    if fds > SCM_MAX_FD {
-        return Err(Error::TooManyFds {
-            count: fds,
-            limit: SCM_MAX_FD,
-        });
-    }
-    if fds > limits.max_fds() {
-        return Err(Error::TooManyFds {
-            count: fds,
-            limit: limits.max_fds(),
-        });
-    }
-    Ok(size)
+    let fd_limits = [SCM_MAX_FD, limits.max_fds()];
+    message::check_send(parts, limits.max_bytes(), fds, &fd_limits).map_err(Error::from_message)
 }
 
 /// Sends `parts` as one packet with `fds` in one `SCM_RIGHTS` control message.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use handoff_codec::{Decode, Decoded, Encode};
 use handoff_wire::TransactionHeader;
 
-use crate::endpoint::{Buffers, Endpoint, Kit, RawChannel, Transport, lock};
+use crate::endpoint::{Endpoint, Kit, RawChannel, Transport, lock};
 use crate::message::{Closed, Incoming, Link, Options, Received};
 use crate::state::ServerState;
 
@@ -64,26 +64,19 @@ impl<C: Transport> Server<C> {
         self.inner.closed_error().is_some()
     }
 
-    /// Takes the message received into `buffers` (`received` says how the receive
-    /// went) as a request: its header is checked and a two-way request registered.
-    pub(crate) fn admit(
-        &self,
-        received: Result<(), C::Error>,
-        buffers: &mut Buffers<C>,
-    ) -> Result<Received<C::Handle>, C::Error> {
-        let (buf, handles) = buffers;
-        let msg = Received::take(received, buf, handles)?;
-        lock(&self.inner.state).begin_request(msg.txid())?;
-        Ok(msg)
+    /// Registers a request just received (its header was checked): a two-way one must
+    /// not reuse the txid of one in flight.
+    pub(crate) fn admit(&self, msg: &Received<C::Handle>) -> Result<(), C::Error> {
+        lock(&self.inner.state).begin_request(msg.txid())
     }
 
-    /// The request for what [`Server::admit`] said (once the receive buffers are
-    /// released): an error closes the connection.
+    /// The request for what was received (once the receive buffers are released): an
+    /// error closes the connection.
     pub(crate) fn request(
         &self,
-        admitted: Result<Received<C::Handle>, C::Error>,
+        received: Result<Received<C::Handle>, C::Error>,
     ) -> Result<Request<C>, C::Error> {
-        let msg = admitted.map_err(|e| self.inner.fail(e))?;
+        let msg = received.map_err(|e| self.inner.fail(e))?;
         let responder = (msg.txid() != 0).then(|| Responder {
             inner: self.inner.clone(),
             header: TransactionHeader::new(msg.txid(), msg.ordinal(), msg.header.dynamic_flags),
@@ -100,13 +93,8 @@ impl<C: RawChannel> Server<C> {
     /// Waits for the next request. Its header is validated here; its body is decoded
     /// with [`Request::decode`] once its ordinal says what it is.
     pub fn recv(&self) -> Result<Request<C>, C::Error> {
-        let mut reader = lock(&self.inner.reader);
-        self.inner.check_open()?;
-        let (buf, handles) = &mut *reader;
-        let received = self.inner.channel.recv_raw(buf, handles);
-        let admitted = self.admit(received, &mut reader);
-        drop(reader);
-        self.request(admitted)
+        let received = self.inner.receive(|msg| self.admit(msg));
+        self.request(received)
     }
 
     /// Sends an event (txid 0) of `ordinal` with `body`.

@@ -5,8 +5,6 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::marker::PhantomData;
 
-use bytes::BytesMut;
-
 use crate::message::{Closed, MessageError, Received, TransportError, TransportHandle};
 
 /// The state of one call in flight.
@@ -22,14 +20,14 @@ enum Call<H> {
 }
 
 /// What a waiting caller does next (see [`ClientState::turn`]).
-pub(crate) enum Turn<R, H, E> {
+pub(crate) enum Turn<R, E> {
     /// It has what it waited for (or the error that closed the connection).
     Done(Result<R, E>),
     /// Another caller is reading the channel: wait until it is done.
     Wait,
-    /// Read the channel, with these buffers, then give them back
-    /// ([`ClientState::end_read`]) and file what came ([`ClientState::file`]).
-    Read(BytesMut, Vec<H>),
+    /// Read the channel, then say so ([`ClientState::end_read`]) and file what came
+    /// ([`ClientState::file`]).
+    Read,
 }
 
 /// The client side's bookkeeping: transaction ids in flight, replies and events that
@@ -43,8 +41,6 @@ pub(crate) struct ClientState<H, E> {
     max_queued: usize,
     /// Whether a caller is in `recv` on the channel (it alone reads).
     reading: bool,
-    /// The receive buffers, reused for every message; taken by the reader.
-    buffers: Option<(BytesMut, Vec<H>)>,
     closed: Option<Closed>,
     error: PhantomData<fn() -> E>,
 }
@@ -76,7 +72,6 @@ impl<H: TransportHandle, E: TransportError> ClientState<H, E> {
             events: VecDeque::new(),
             max_queued,
             reading: false,
-            buffers: Some((BytesMut::new(), Vec::new())),
             closed: None,
             error: PhantomData,
         }
@@ -143,11 +138,11 @@ impl<H: TransportHandle, E: TransportError> ClientState<H, E> {
 
     /// What a caller waiting for what `take` finds does next: returns what it found,
     /// or waits while another caller reads, or (nobody reading) reads the channel
-    /// itself with the receive buffers handed out here.
+    /// itself.
     pub(crate) fn turn<R>(
         &mut self,
         take: &mut impl FnMut(&mut Self) -> Option<Result<R, E>>,
-    ) -> Turn<R, H, E> {
+    ) -> Turn<R, E> {
         if let Some(found) = take(self) {
             return Turn::Done(found);
         }
@@ -155,14 +150,12 @@ impl<H: TransportHandle, E: TransportError> ClientState<H, E> {
             return Turn::Wait;
         }
         self.reading = true;
-        let (buf, handles) = self.buffers.take().unwrap_or_default();
-        Turn::Read(buf, handles)
+        Turn::Read
     }
 
-    /// The reader is done: the buffers come back, and another caller may read.
-    pub(crate) fn end_read(&mut self, buf: BytesMut, handles: Vec<H>) {
+    /// The reader is done: another caller may read.
+    pub(crate) fn end_read(&mut self) {
         self.reading = false;
-        self.buffers = Some((buf, handles));
     }
 
     /// Files what the reader received (see [`ClientState::route`]). An error is
@@ -287,6 +280,7 @@ impl<E: TransportError> Connection for ServerState<E> {
 
 #[cfg(test)]
 mod tests {
+    use bytes::BytesMut;
     use handoff_wire::TransactionHeader;
 
     use super::*;

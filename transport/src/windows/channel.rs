@@ -19,6 +19,7 @@ use super::pipe::{self, Pipe, Transfer, Wait};
 use super::{Error, FrameError, Result};
 use crate::endpoint::sealed::Sealed;
 use crate::endpoint::{Blocking, RawChannel, Transport};
+use crate::message::{self, TransportError};
 
 /// The frame header: the byte count and the handle count, 32 bits each.
 const HEADER: usize = 8;
@@ -69,30 +70,9 @@ pub struct Channel {
 
 /// Checks a message against the limits before any system call; returns its size.
 fn check_send(parts: &[IoSlice<'_>], handles: usize, limits: &Limits) -> Result<usize> {
-    let size = parts
-        .iter()
-        .try_fold(0usize, |acc, p| acc.checked_add(p.len()))
-        .ok_or(Error::MessageTooLarge {
-            size: usize::MAX,
-            limit: limits.max_bytes(),
-        })?;
-    if size == 0 {
-        return Err(Error::EmptyMessage);
-    }
-    if size > limits.max_bytes() {
-        return Err(Error::MessageTooLarge {
-            size,
-            limit: limits.max_bytes(),
-        });
-    }
-    let limit = limits.max_handles().min(MAX_HANDLES);
-    if handles > limit {
-        return Err(Error::TooManyHandles {
-            count: handles,
-            limit,
-        });
-    }
-    Ok(size)
+    let handle_limit = limits.max_handles().min(MAX_HANDLES);
+    message::check_send(parts, limits.max_bytes(), handles, &[handle_limit])
+        .map_err(Error::from_message)
 }
 
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
