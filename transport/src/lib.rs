@@ -202,8 +202,8 @@ mod state;
 
 pub mod generic {
     //! The message layer, written once over any [`Transport`]: the crate root's
-    //! [`Client`](crate::Client), [`Server`](crate::Server) and the rest (Unix), their
-    //! async forms, and the `windows` module's are these types over their channel.
+    //! `Client`, `Server` and the rest (Unix), their async forms, and the `windows`
+    //! module's are these types over their channel.
     //!
     //! | | handles | blocking | async (tokio) |
     //! |---|---|---|---|
