@@ -6,10 +6,6 @@
 //! one-member struct ([`SpawnForced`]); every library encodes these same Rust types
 //! (capnp, flatbuffers and prost use their own idiomatic optional forms).
 
-// The enum derive names its value constants after the variants (`__FIDL_VALUE_Survival`),
-// which trips this lint in the deriving crate; reported to the derive's owner.
-#![allow(non_upper_case_globals)]
-
 use std::hint::black_box;
 use std::rc::Rc;
 
