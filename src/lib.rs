@@ -56,6 +56,8 @@
 //! | type | `repr = u32` | an enum's or bits' underlying integer |
 //! | type | `mask = 0x7` | bits: the OR of all declared members |
 //! | type | `max_handles = N` | override the static handle bound (mutually recursive resource types) |
+//! | type | `max_out_of_line = N` | override the static out-of-line byte bound (mutually recursive types) |
+//! | type | `has_flexible_envelope = B` | override whether the type can hold unknown members (mutually recursive types) |
 //! | type | `crate = "path"` | where `handoff_codec` is (default `::handoff::codec`) |
 //! | member | `ordinal = N` | table member or union variant ordinal |
 //! | member | `value = N` | enum member value (or a `= N` discriminant) |
@@ -68,6 +70,11 @@
 //! strings, vectors, handles and unions, `Option<Box<S>>` (or `Option<S>`) for `box<S>`,
 //! table members as `Option<T>`. A type that is not `resource` and contains a handle
 //! does not compile.
+//!
+//! A type that contains itself (through a box, a vector or an optional union) needs
+//! nothing more. Types that contain each other have static facts the compiler cannot
+//! compute without a cycle; a FIDL compiler knows them, and `handoff-idl` writes them as
+//! `max_handles`, `max_out_of_line` and `has_flexible_envelope` attributes.
 
 pub use handoff_codec as codec;
 pub use handoff_codec::{

@@ -110,7 +110,8 @@ pub fn type_attrs(attrs: &[Attribute]) -> Result<TypeAttrs> {
             } else {
                 Err(meta.error(
                     "unknown fidl attribute; expected one of struct, table, union, enum, bits, \
-                     resource, strict, flexible, repr, mask, max_handles, crate",
+                     resource, strict, flexible, repr, mask, max_handles, max_out_of_line, \
+                     has_flexible_envelope, crate",
                 ))
             }
         })?;
