@@ -137,6 +137,27 @@ fn samples(space: &MemSpace) -> Vec<(u8, Vec<u8>, Specs)> {
         }),
     );
     add(
+        "Strict",
+        input_of(Strict {
+            u: SUnion::C(Inner {
+                b: 3,
+                c: false,
+                d: 9,
+            }),
+            o: Some(SUnion::S("xy".into())),
+            v: vec![SUnion::A(1), SUnion::E(Color::Blue)],
+            b: true,
+        }),
+    );
+    add(
+        "StrictR",
+        input_of(StrictR {
+            u: SRHandles::Hs(vec![space.event(), space.channel()]),
+            o: Some(SRHandles::H(space.event())),
+            h: None,
+        }),
+    );
+    add(
         "[Option<MemHandle>; 3]",
         input_of([Some(space.event()), None, None]),
     );

@@ -206,6 +206,38 @@ pub struct ValueHolder {
     pub us: Vec<VUnion>,
 }
 
+/// A strict value union, inline and out-of-line variants: no flexible envelope anywhere,
+/// so every message it accepts must re-encode byte for byte (envelope padding, inline
+/// bit, byte and handle counts all checked exactly).
+#[derive(Debug, Clone, PartialEq, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+#[fidl(strict)]
+pub enum SUnion {
+    #[fidl(ordinal = 1)]
+    A(u8),
+    #[fidl(ordinal = 2)]
+    B(i16),
+    #[fidl(ordinal = 3)]
+    C(Inner),
+    #[fidl(ordinal = 4, max_len = 3)]
+    S(String),
+    #[fidl(ordinal = 6)]
+    E(Color),
+    #[fidl(ordinal = 7)]
+    F(f32),
+}
+
+/// Strict unions, required, optional and in a vector.
+#[derive(Debug, Clone, PartialEq, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+pub struct Strict {
+    pub u: SUnion,
+    pub o: Option<SUnion>,
+    #[fidl(max_len = 2)]
+    pub v: Vec<SUnion>,
+    pub b: bool,
+}
+
 // ---------------------------------------------------------------------------------------
 // Resource types
 
@@ -288,6 +320,30 @@ pub struct RChain {
     pub next: Option<Box<RChain>>,
 }
 
+/// A strict resource union: exact handle counts in envelopes, nothing to drop.
+#[derive(Debug, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+#[fidl(strict, resource)]
+pub enum SRHandles {
+    #[fidl(ordinal = 1, handle(object_type = EVENT, rights = BASIC))]
+    H(#[cfg_attr(fuzzing, arbitrary(with = arb::event))] MemHandle),
+    #[fidl(ordinal = 2, max_len = 2)]
+    Hs(#[cfg_attr(fuzzing, arbitrary(with = arb::anys))] Vec<MemHandle>),
+    #[fidl(ordinal = 3)]
+    N(u32),
+}
+
+/// Strict resource unions, required and optional.
+#[derive(Debug, Fidl)]
+#[cfg_attr(fuzzing, derive(arbitrary::Arbitrary))]
+#[fidl(resource)]
+pub struct StrictR {
+    pub u: SRHandles,
+    pub o: Option<SRHandles>,
+    #[cfg_attr(fuzzing, arbitrary(with = arb::opt_any))]
+    pub h: Option<MemHandle>,
+}
+
 /// Calls `$m!(index, kind, Type)` for every fuzzed type, in selector order. `kind` says
 /// how the roundtrip target builds and encodes it: `value` (derived `Arbitrary`, and
 /// also encoded by reference), `owned` (derived `Arbitrary`, encoded by value only) or
@@ -311,11 +367,13 @@ macro_rules! for_each_type {
         $m!(12, handles, [Option<handoff::handle::mem::MemHandle>; 3]);
         $m!(13, value, Vec<String>);
         $m!(14, value, $crate::types::Tree);
+        $m!(15, value, $crate::types::Strict);
+        $m!(16, owned, $crate::types::StrictR);
     };
 }
 
 /// The number of types [`for_each_type`] visits.
-pub const COUNT: u8 = 15;
+pub const COUNT: u8 = 17;
 
 /// The type names, by selector.
 pub const NAMES: [&str; COUNT as usize] = [
@@ -334,6 +392,8 @@ pub const NAMES: [&str; COUNT as usize] = [
     "[Option<MemHandle>; 3]",
     "Vec<String>",
     "Tree",
+    "Strict",
+    "StrictR",
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -343,6 +343,28 @@ fn built_messages() -> Vec<Message> {
         encode(vec![Some(VUnion::U(1)), None, Some(VUnion::S("hi".into()))]),
         encode([Some(space.event()), None, Some(space.channel())]),
         encode(vec![String::from("a"), String::from("bc")]),
+        encode(Strict {
+            u: SUnion::C(inner(6)),
+            o: Some(SUnion::S("abc".into())),
+            v: vec![SUnion::A(1), SUnion::F(0.5)],
+            b: true,
+        }),
+        encode(Strict {
+            u: SUnion::B(-3),
+            o: None,
+            v: vec![SUnion::E(Color::Red)],
+            b: false,
+        }),
+        encode(StrictR {
+            u: SRHandles::Hs(vec![space.event(), space.channel()]),
+            o: Some(SRHandles::H(space.event())),
+            h: Some(space.channel()),
+        }),
+        encode(StrictR {
+            u: SRHandles::N(5),
+            o: None,
+            h: None,
+        }),
         encode(Tree::Kids(vec![
             Tree::Leaf(5),
             Tree::Boxed(TreeBox {
