@@ -215,6 +215,25 @@ impl<H: Handle> Decoder<'_, H> {
         self.patch_u64(at + 8, body as u64);
     }
 
+    /// Whether the `len` bytes at `at`, an object claimed with [`Decoder::alloc`] (so
+    /// zero-padded to 8), are all ASCII: tests whole words, padding included.
+    #[inline(always)]
+    pub fn is_ascii_padded(&self, at: usize, len: usize) -> bool {
+        let words = len.div_ceil(ALIGNMENT);
+        let body = &self.buf[at..at + words * ALIGNMENT];
+        let mut acc = 0u64;
+        let mut i = 0;
+        while i < words {
+            let w: [u8; ALIGNMENT] = match body[i * ALIGNMENT..][..ALIGNMENT].try_into() {
+                Ok(w) => w,
+                Err(_) => return false,
+            };
+            acc |= u64::from_le_bytes(w);
+            i += 1;
+        }
+        acc & 0x8080_8080_8080_8080 == 0
+    }
+
     /// Checks that the `len` bytes at `at` are zero padding.
     #[inline]
     pub fn check_padding(&self, at: usize, len: usize) -> Result<(), Error> {
@@ -250,7 +269,7 @@ impl<H: Handle> Decoder<'_, H> {
 
     /// Claims the next out-of-line object of `size` bytes: checks that it and its
     /// padding to 8 fit in what remains and that the padding is zero. Returns its offset.
-    #[inline]
+    #[inline(always)]
     pub fn alloc(&mut self, size: usize) -> Result<usize, Error> {
         let start = self.next;
         let len = self.buf.len();

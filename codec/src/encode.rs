@@ -67,9 +67,22 @@ impl<H: Handle> Encoder<'_, H> {
     #[inline]
     pub fn append(&mut self, data: &[u8]) -> usize {
         let start = self.buf.len();
-        self.buf.extend_from_slice(data);
-        let pad = (ALIGNMENT - data.len() % ALIGNMENT) % ALIGNMENT;
-        self.buf.extend_from_slice(&[0u8; ALIGNMENT][..pad]);
+        let len = data.len();
+        let padded = (len + (ALIGNMENT - 1)) & !(ALIGNMENT - 1);
+        self.buf.reserve(padded);
+        let spare = &mut self.buf.spare_capacity_mut()[..padded];
+        if padded != len {
+            // The last word holds the padding: zero it whole, the data overwrites the rest.
+            spare[padded - ALIGNMENT..].fill(core::mem::MaybeUninit::new(0));
+        }
+        // SAFETY: `spare` has `padded >= len` bytes of this buffer's spare capacity, which
+        // cannot overlap `data` (a shared borrow while the buffer is borrowed mutably).
+        unsafe {
+            core::ptr::copy_nonoverlapping(data.as_ptr(), spare.as_mut_ptr().cast::<u8>(), len)
+        };
+        // SAFETY: the `padded` bytes after `start` are initialized: `len` copied from
+        // `data`, the rest zeroed above, and they are within the capacity reserved above.
+        unsafe { self.buf.set_len(start + padded) };
         start
     }
 

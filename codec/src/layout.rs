@@ -82,6 +82,10 @@ pub trait Layout {
     /// is no padding, no out-of-line part and no handle. A vector of such a type is
     /// validated in constant time.
     const TRIVIAL: bool = false;
+    /// Whether this type's in-memory representation on this target is exactly its wire
+    /// form (no padding, little-endian plain data, fields at their wire offsets), so that
+    /// [`Layout::slice_as_wire`] can return a slice's memory.
+    const WIRE_IS_MEMORY: bool = false;
 
     /// Per-use constraints (bounds, handle type and rights) that the schema attaches
     /// where the type is used, rather than to the type itself.

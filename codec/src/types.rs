@@ -22,15 +22,21 @@ macro_rules! numbers {
             const MAX_OUT_OF_LINE: u32 = 0;
             const IS_RESOURCE: bool = false;
             const TRIVIAL: bool = true;
+            const WIRE_IS_MEMORY: bool = cfg!(target_endian = "little");
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = $t;
 
             #[inline]
             unsafe fn view(msg: &[u8], at: usize) -> $t {
-                let mut b = [0u8; core::mem::size_of::<$t>()];
-                b.copy_from_slice(&msg[at..at + core::mem::size_of::<$t>()]);
-                <$t>::from_le_bytes(b)
+                debug_assert!(at + core::mem::size_of::<$t>() <= msg.len());
+                // SAFETY: the caller guarantees a value of this type was validated at
+                // `at` in `msg`, so `at + size_of` is within `msg`.
+                let p = unsafe { msg.as_ptr().add(at) }.cast::<$t>();
+                // SAFETY: `p` points at `size_of::<$t>()` initialized bytes of `msg` (see
+                // above); the read is unaligned and every bit pattern is a valid number.
+                let raw = unsafe { p.read_unaligned() };
+                <$t>::from_le_bytes(raw.to_ne_bytes())
             }
 
             #[inline]
@@ -81,6 +87,7 @@ impl Layout for bool {
     const MAX_HANDLES: u32 = 0;
     const MAX_OUT_OF_LINE: u32 = 0;
     const IS_RESOURCE: bool = false;
+    const WIRE_IS_MEMORY: bool = true;
     type Constraint = ();
     const DEFAULT_CONSTRAINT: () = ();
     type View<'de> = bool;
@@ -185,6 +192,7 @@ impl Nullable for String {
     }
 }
 
+#[inline(always)]
 fn encode_str<H: Handle>(
     s: &str,
     enc: &mut Encoder<'_, H>,
@@ -193,24 +201,32 @@ fn encode_str<H: Handle>(
     depth: u32,
 ) -> Result<(), Error> {
     let len = s.len();
-    if len as u64 > u64::from(u32::MAX) {
-        return Err(Error::StringCountExceeds32BitLimit {
-            offset: at,
-            count: len as u64,
-        });
-    }
-    if len > c.max_len as usize {
-        return Err(Error::StringTooLong {
-            offset: at,
-            len: len as u64,
-            limit: c.max_len,
-        });
+    // max_len <= u32::MAX, so one comparison covers both bounds.
+    if len as u64 > u64::from(c.max_len) {
+        return Err(encode_str_too_long(at, len, c));
     }
     enc.enter(depth, at)?;
     enc.write_u64(at, len as u64);
     enc.write_u64(at + 8, ALLOC_PRESENT);
     enc.append(s.as_bytes());
     Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn encode_str_too_long(at: usize, len: usize, c: StringConstraint) -> Error {
+    if len as u64 > u64::from(u32::MAX) {
+        Error::StringCountExceeds32BitLimit {
+            offset: at,
+            count: len as u64,
+        }
+    } else {
+        Error::StringTooLong {
+            offset: at,
+            len: len as u64,
+            limit: c.max_len,
+        }
+    }
 }
 
 impl<H: Handle> Encode<H> for &str {
@@ -252,6 +268,7 @@ impl<H: Handle> Encode<H> for String {
     }
 }
 
+#[inline(always)]
 fn decode_str<H: Handle>(
     dec: &mut Decoder<'_, H>,
     at: usize,
@@ -260,10 +277,41 @@ fn decode_str<H: Handle>(
     optional: bool,
 ) -> Result<(), Error> {
     let count = dec.read_u64(at);
+    let presence = dec.read_u64(at + 8);
+    // One comparison covers both bounds (max_len <= u32::MAX); the cold path tells them
+    // apart.
+    if presence != ALLOC_PRESENT || count > u64::from(c.max_len) {
+        return decode_str_cold(at, count, presence, c, optional);
+    }
+    dec.enter(depth, at)?;
+    let body = dec.alloc(count as usize)?;
+    // The body is padded to 8 with zeros (checked by `alloc`), so whole words can be
+    // tested for ASCII; anything else goes through the full UTF-8 check.
+    if !dec.is_ascii_padded(body, count as usize) {
+        if let Err(e) = core::str::from_utf8(dec.bytes(body, count as usize)) {
+            return Err(Error::StringNotUtf8 {
+                offset: body + e.valid_up_to(),
+            });
+        }
+    }
+    dec.patch_body_offset(at, body);
+    Ok(())
+}
+
+#[cold]
+#[inline(never)]
+fn decode_str_cold(
+    at: usize,
+    count: u64,
+    presence: u64,
+    c: StringConstraint,
+    optional: bool,
+) -> Result<(), Error> {
+    // The spec's order: the 32-bit count limit, then the marker, then the bound.
     if count > u64::from(u32::MAX) {
         return Err(Error::StringCountExceeds32BitLimit { offset: at, count });
     }
-    match dec.read_u64(at + 8) {
+    match presence {
         ALLOC_PRESENT => {}
         ALLOC_ABSENT if count != 0 => {
             return Err(Error::NonEmptyStringWithNullBody { offset: at, count });
@@ -277,22 +325,11 @@ fn decode_str<H: Handle>(
             });
         }
     }
-    if count > u64::from(c.max_len) {
-        return Err(Error::StringTooLong {
-            offset: at,
-            len: count,
-            limit: c.max_len,
-        });
-    }
-    dec.enter(depth, at)?;
-    let body = dec.alloc(count as usize)?;
-    if let Err(e) = core::str::from_utf8(dec.bytes(body, count as usize)) {
-        return Err(Error::StringNotUtf8 {
-            offset: body + e.valid_up_to(),
-        });
-    }
-    dec.patch_body_offset(at, body);
-    Ok(())
+    Err(Error::StringTooLong {
+        offset: at,
+        len: count,
+        limit: c.max_len,
+    })
 }
 
 impl<H: Handle> Decode<H> for String {
@@ -620,6 +657,7 @@ impl<T: Layout, const N: usize> Layout for [T; N] {
     const IS_RESOURCE: bool = T::IS_RESOURCE;
     const HAS_FLEXIBLE_ENVELOPE: bool = T::HAS_FLEXIBLE_ENVELOPE;
     const TRIVIAL: bool = T::TRIVIAL;
+    const WIRE_IS_MEMORY: bool = T::WIRE_IS_MEMORY;
     type Constraint = ArrayConstraint<T::Constraint>;
     const DEFAULT_CONSTRAINT: Self::Constraint = ArrayConstraint {
         elem: T::DEFAULT_CONSTRAINT,

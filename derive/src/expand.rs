@@ -403,6 +403,10 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             const IS_RESOURCE: bool = #resource;
             const HAS_FLEXIBLE_ENVELOPE: bool = #has_flexible_envelope;
             const TRIVIAL: bool = #n > 0 && !#recursive && #name::__FIDL_LAYOUT.packed #(&& <#nrtys as #c::Layout>::TRIVIAL)*;
+            const WIRE_IS_MEMORY: bool = #n > 0 && !#recursive && #name::__FIDL_LAYOUT.packed
+                && ::core::mem::size_of::<#name>() == #name::__FIDL_LAYOUT.size
+                #(&& ::core::mem::offset_of!(#name, #fnames) == #name::__FIDL_LAYOUT.offsets[#idx])*
+                #(&& <#nrtys as #c::Layout>::WIRE_IS_MEMORY)*;
             type Constraint = ();
             const DEFAULT_CONSTRAINT: () = ();
             type View<'de> = #view<'de>;
@@ -410,6 +414,20 @@ fn gen_struct(ctx: &Ctx<'_>, fields: &Fields) -> Result<TokenStream> {
             #[inline]
             unsafe fn view(msg: &[u8], at: usize) -> #view<'_> {
                 #view { msg, at }
+            }
+
+            #[inline]
+            fn slice_as_wire(items: &[Self]) -> ::core::option::Option<&[u8]> {
+                if <Self as #c::Layout>::WIRE_IS_MEMORY {
+                    // SAFETY: WIRE_IS_MEMORY says the struct has no padding (its size is the
+                    // packed wire size) and each field sits at its wire offset with memory
+                    // that is its wire form: every byte is initialized and is the wire.
+                    ::core::option::Option::Some(unsafe {
+                        ::core::slice::from_raw_parts(items.as_ptr().cast::<u8>(), ::core::mem::size_of_val(items))
+                    })
+                } else {
+                    ::core::option::Option::None
+                }
             }
         }
 
