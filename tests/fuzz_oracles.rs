@@ -379,3 +379,25 @@ fn oracle_catches_a_non_canonical_accept() {
     let space = MemSpace::new();
     check::check_reencode(value, &bytes, &[], &Default::default(), &space);
 }
+
+#[test]
+fn roundtrip_of_strings_that_look_like_handles() {
+    // Found by the roundtrip target (a `ValueHolder` whose strings held "MemHandle {"
+    // and "koid:"): the oracle's handle normalization took text inside a string for a
+    // handle and panicked. Strings are now copied as they are.
+    let space = MemSpace::new();
+    check::check_roundtrip(
+        vec![
+            String::from("MemHandle {koid: }"),
+            String::from("\"MemHandle {\\"),
+        ],
+        &space,
+    );
+    let event = space.event();
+    let koid = event.koid();
+    assert_eq!(
+        check::normalized_debug(&(String::from("a \"MemHandle {"), event)),
+        format!("(\"a \\\"MemHandle {{\", H({koid}))")
+    );
+    check::assert_all_closed_once(&space, "normalized");
+}

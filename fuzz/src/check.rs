@@ -170,26 +170,49 @@ pub fn assert_all_closed_once(space: &MemSpace, what: &str) {
 }
 
 /// `Debug` text of a value with every handle replaced by `H(koid)`: values compare
-/// equal when their data are equal and their handles refer to the same objects.
+/// equal when their data are equal and their handles refer to the same objects. Text
+/// inside string literals is copied as is (a string may well say "MemHandle {").
 pub fn normalized_debug(value: &impl Debug) -> String {
+    const HANDLE: &str = "MemHandle {";
     let text = format!("{value:?}");
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
-    while let Some(start) = rest.find("MemHandle {") {
-        out.push_str(&rest[..start]);
-        let tail = &rest[start..];
-        let end = tail.find('}').expect("MemHandle's Debug closes its brace");
-        let koid = tail[..end]
-            .split("koid: ")
-            .nth(1)
-            .and_then(|k| k.split(|c: char| !c.is_ascii_digit()).next())
-            .expect("MemHandle's Debug shows the koid");
-        out.push_str("H(");
-        out.push_str(koid);
-        out.push(')');
-        rest = &tail[end + 1..];
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = text.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            // `Debug` escapes `"` and `\` inside strings.
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            out.push(c);
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if text[i..].starts_with(HANDLE) {
+            let end = i + text[i..]
+                .find('}')
+                .expect("MemHandle's Debug closes its brace");
+            let koid = text[i..end]
+                .split("koid: ")
+                .nth(1)
+                .and_then(|k| k.split(|c: char| !c.is_ascii_digit()).next())
+                .expect("MemHandle's Debug shows the koid");
+            out.push_str("H(");
+            out.push_str(koid);
+            out.push(')');
+            // Skip the rest of the handle, up to and including its closing brace.
+            for (j, _) in chars.by_ref() {
+                if j == end {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
     }
-    out.push_str(rest);
     out
 }
 
