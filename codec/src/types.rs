@@ -281,7 +281,7 @@ fn decode_str<H: Handle>(
     // One comparison covers both bounds (max_len <= u32::MAX); the cold path tells them
     // apart.
     if presence != ALLOC_PRESENT || count > u64::from(c.max_len) {
-        return decode_str_cold(at, count, presence, c, optional);
+        return seq_header_slow(Seq::String, at, count, presence, c.max_len, optional);
     }
     dec.enter(depth, at)?;
     let body = dec.alloc(count as usize)?;
@@ -298,23 +298,41 @@ fn decode_str<H: Handle>(
     Ok(())
 }
 
+/// Whether a header is a string's or a vector's: they share their checks, not their
+/// error variants.
+#[derive(Clone, Copy)]
+enum Seq {
+    String,
+    Vector,
+}
+
+/// The checks of a string or vector header that is not present-and-within-its-bound, in
+/// the spec's order (the 32-bit count limit, the marker, the bound). `Ok` only for an
+/// absent optional header; every other header gets the error it owes. Kept out of line:
+/// the hot path tests both conditions with two comparisons.
 #[cold]
 #[inline(never)]
-fn decode_str_cold(
+fn seq_header_slow(
+    seq: Seq,
     at: usize,
     count: u64,
     presence: u64,
-    c: StringConstraint,
+    max_len: u32,
     optional: bool,
 ) -> Result<(), Error> {
-    // The spec's order: the 32-bit count limit, then the marker, then the bound.
     if count > u64::from(u32::MAX) {
-        return Err(Error::StringCountExceeds32BitLimit { offset: at, count });
+        return Err(match seq {
+            Seq::String => Error::StringCountExceeds32BitLimit { offset: at, count },
+            Seq::Vector => Error::VectorCountExceeds32BitLimit { offset: at, count },
+        });
     }
     match presence {
         ALLOC_PRESENT => {}
         ALLOC_ABSENT if count != 0 => {
-            return Err(Error::NonEmptyStringWithNullBody { offset: at, count });
+            return Err(match seq {
+                Seq::String => Error::NonEmptyStringWithNullBody { offset: at, count },
+                Seq::Vector => Error::NonEmptyVectorWithNullBody { offset: at, count },
+            });
         }
         ALLOC_ABSENT if optional => return Ok(()),
         ALLOC_ABSENT => return Err(Error::NonNullableTypeWithNullValue { offset: at }),
@@ -325,10 +343,17 @@ fn decode_str_cold(
             });
         }
     }
-    Err(Error::StringTooLong {
-        offset: at,
-        len: count,
-        limit: c.max_len,
+    Err(match seq {
+        Seq::String => Error::StringTooLong {
+            offset: at,
+            len: count,
+            limit: max_len,
+        },
+        Seq::Vector => Error::CountExceedsLimit {
+            offset: at,
+            count,
+            limit: max_len,
+        },
     })
 }
 
@@ -575,29 +600,10 @@ fn decode_vec<H: Handle, T: Decode<H>>(
     optional: bool,
 ) -> Result<(), Error> {
     let count = dec.read_u64(at);
-    if count > u64::from(u32::MAX) {
-        return Err(Error::VectorCountExceeds32BitLimit { offset: at, count });
-    }
-    match dec.read_u64(at + 8) {
-        ALLOC_PRESENT => {}
-        ALLOC_ABSENT if count != 0 => {
-            return Err(Error::NonEmptyVectorWithNullBody { offset: at, count });
-        }
-        ALLOC_ABSENT if optional => return Ok(()),
-        ALLOC_ABSENT => return Err(Error::NonNullableTypeWithNullValue { offset: at }),
-        found => {
-            return Err(Error::InvalidPresenceIndicator {
-                offset: at + 8,
-                found,
-            });
-        }
-    }
-    if count > u64::from(c.max_len) {
-        return Err(Error::CountExceedsLimit {
-            offset: at,
-            count,
-            limit: c.max_len,
-        });
+    let presence = dec.read_u64(at + 8);
+    // One comparison covers both bounds (max_len <= u32::MAX).
+    if presence != ALLOC_PRESENT || count > u64::from(c.max_len) {
+        return seq_header_slow(Seq::Vector, at, count, presence, c.max_len, optional);
     }
     let depth = dec.enter(depth, at)?;
     let body = dec.alloc_array(count, T::INLINE_SIZE)?;
